@@ -1,0 +1,39 @@
+# make site  — build the whole site into site/ (creates .venv/ from the lock file if needed)
+# make serve — serve it on http://127.0.0.1:8000 with live reload, regenerating on every edit
+# make test  — run the tests (creates .venv/ if needed)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-from-lock
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test generate lint format bench bench-quick clean
+
+$(STAMP): requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/python -m build_tools build
+
+generate: $(STAMP)
+	$(BIN)/python -m build_tools generate
+
+serve: $(STAMP)
+	$(BIN)/python -m build_tools generate
+	$(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check build_tools tests bench
+	$(BIN)/ruff format --check build_tools tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format build_tools tests bench
+	$(BIN)/ruff check --fix build_tools tests bench
+
+clean:
+	rm -rf site docs/index.md docs/articles docs/actors docs/topics docs/places docs/archive

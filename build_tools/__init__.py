@@ -1,0 +1,3 @@
+"""Explainer archive publisher: articles/ → docs/ → site/."""
+
+__version__ = "0.1.0"

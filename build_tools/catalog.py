@@ -1,0 +1,141 @@
+"""Stage 2: link articles to the vocabulary and build every index once.
+
+Generators only look things up here; none of them scans the whole archive per page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from .problems import Problem, display_path
+from .readers import Article, Vocabulary
+from .schema import ENTITY_KINDS, VocabularyEntry
+
+Key = tuple[str, str]  # (kind, id), e.g. ("actors", "vladimir-putin")
+SINGULAR = {"actors": "actor", "topics": "topic", "places": "place"}
+
+
+def newest_first(article: Article) -> tuple:
+    return (-article.meta.date.toordinal(), article.slug)
+
+
+def suggest(vocabulary: Vocabulary, kind: str, wrong: str, limit: int = 3) -> list[str]:
+    """Vocabulary ids close to ``wrong``, matched on ids, names and aliases."""
+    choices: dict[str, str] = {}
+    for entry in vocabulary.entries[kind].values():
+        for label in (entry.id, entry.name, *entry.aliases):
+            choices.setdefault(label.lower(), entry.id)
+    found = process.extract(wrong.lower(), list(choices), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=75)
+    ids: list[str] = []
+    for label, _score, _index in found:
+        if choices[label] not in ids:
+            ids.append(choices[label])
+    return ids[:limit]
+
+
+def unknown_id_problems(article: Article, vocabulary: Vocabulary) -> list[Problem]:
+    problems = []
+    shown = display_path(article.path)
+    for kind in ENTITY_KINDS:
+        for index, entry_id in enumerate(article.ids(kind)):
+            if (kind, entry_id) in vocabulary:
+                continue
+            hints = suggest(vocabulary, kind, entry_id)
+            hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
+            problems.append(
+                Problem(
+                    shown,
+                    article.line_of(kind, index),
+                    "error",
+                    f"{kind}: Expected an id from vocabulary/{kind}.yml but received {entry_id!r}{hint}",
+                    "vocabulary-id",
+                )
+            )
+    return problems
+
+
+@dataclass
+class Catalog:
+    """The published articles and the indexes every page is built from."""
+
+    articles: list[Article]
+    vocabulary: Vocabulary
+    by_entity: dict[Key, list[Article]] = field(default_factory=dict)
+    by_year: dict[int, list[Article]] = field(default_factory=dict)
+    co_occurrence: dict[Key, Counter] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, articles: list[Article], vocabulary: Vocabulary) -> tuple[Catalog, list[Problem]]:
+        problems: list[Problem] = []
+        published = [a for a in articles if not a.meta.draft]
+        for article in published:
+            problems += unknown_id_problems(article, vocabulary)
+        problems += duplicate_url_problems(published)
+        catalog = cls(sorted(published, key=newest_first), vocabulary)
+        catalog._index()
+        return catalog, problems
+
+    def _index(self) -> None:
+        by_entity: dict[Key, list[Article]] = defaultdict(list)
+        by_year: dict[int, list[Article]] = defaultdict(list)
+        co: dict[Key, Counter] = defaultdict(Counter)
+        for article in self.articles:  # already newest first, so every list is too
+            keys = self.keys_of(article)
+            by_year[article.year].append(article)
+            for key in keys:
+                by_entity[key].append(article)
+                co[key].update(other for other in keys if other != key)
+        self.by_entity, self.by_year, self.co_occurrence = dict(by_entity), dict(by_year), dict(co)
+
+    def keys_of(self, article: Article) -> list[Key]:
+        return [(kind, i) for kind in ENTITY_KINDS for i in article.ids(kind) if (kind, i) in self.vocabulary]
+
+    def entry(self, key: Key) -> VocabularyEntry:
+        return self.vocabulary.entries[key[0]][key[1]]
+
+    def entries(self, kind: str) -> list[tuple[VocabularyEntry, int]]:
+        """Every entry of a kind with its article count, most covered first, then by name."""
+        items = [(e, len(self.by_entity.get((kind, e.id), []))) for e in self.vocabulary.entries[kind].values()]
+        return sorted(items, key=lambda item: (-item[1], item[0].name.lower(), item[0].id))
+
+    def companions(self, key: Key, limit: int = 10) -> list[tuple[Key, int]]:
+        counts = self.co_occurrence.get(key, Counter())
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+    def related(self, article: Article, limit: int = 5) -> list[Article]:
+        """Articles sharing the most actors, topics and places; ties go to the newest."""
+        scores: Counter = Counter()
+        for key in self.keys_of(article):
+            for other in self.by_entity.get(key, []):
+                if other is not article:
+                    scores[other.path] += 1
+        ranked = sorted(scores, key=lambda p: (-scores[p], *newest_first(self._by_path[p])))
+        return [self._by_path[p] for p in ranked[:limit]]
+
+    @property
+    def _by_path(self) -> dict:
+        if not hasattr(self, "_path_index"):
+            self._path_index = {a.path: a for a in self.articles}
+        return self._path_index
+
+
+def duplicate_url_problems(articles: list[Article]) -> list[Problem]:
+    seen: dict[str, Article] = {}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.path):
+        first = seen.setdefault(article.url, article)
+        if first is not article:
+            problems.append(
+                Problem(
+                    display_path(article.path),
+                    1,
+                    "error",
+                    f"slug: {article.slug!r} is already used in {article.year} by "
+                    f"{display_path(first.path)}; both would be published at /{article.url}",
+                    "duplicate-slug",
+                )
+            )
+    return problems

@@ -1,0 +1,46 @@
+"""``build``: generate the pages, then build the site with MkDocs into site/ (what ``make site`` runs)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ..pipeline import Project, generate
+from ..problems import InputError
+from ..writers import remove_leftovers, swap_in
+from . import report
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "build",
+        help="generate the pages and build the whole site into site/ (make site)",
+        description="generate, then `mkdocs build --strict` into a staging folder that replaces "
+        "site/ only when the build succeeded.",
+    )
+    parser.add_argument("--root", type=Path, default=None, help="archive folder (default: found from here)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = Project(args.root.resolve()) if args.root else Project.find()
+    try:
+        count, _ = generate(project)
+    except InputError as exc:
+        report(exc.problems)
+        print("build: nothing written; docs/ and site/ are unchanged")
+        return 1
+    print(f"generate: {count} pages written to {project.docs}")
+    remove_leftovers(project.site)
+    staging = project.site.with_name(f"{project.site.name}.tmp-{os.getpid()}")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(staging)]
+    result = subprocess.run(command, cwd=project.root)
+    if result.returncode != 0:
+        print("build: mkdocs build failed; site/ is unchanged", file=sys.stderr)
+        return 1
+    swap_in(staging, project.site)
+    print(f"build: site written to {project.site}")
+    return 0

@@ -1,0 +1,195 @@
+"""Stage 1: read article files and the vocabulary into validated objects.
+
+Nothing here writes. Every problem of every file is collected; a file with errors is
+left out of the result, so later stages only see valid input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .problems import Problem, display_path
+from .schema import ENTITY_KINDS, ArticleMeta, VocabularyEntry, explain
+from .yamlsafe import Located, YamlError, decode_text, load, split_frontmatter
+
+FILENAME_RE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+VOCABULARY_DIR = "vocabulary"
+
+
+@dataclass(frozen=True)
+class Article:
+    path: Path
+    meta: ArticleMeta
+    body: str
+    body_line: int
+    lines: dict = field(compare=False, repr=False)
+
+    @property
+    def slug(self) -> str:
+        match = FILENAME_RE.match(self.path.name)
+        return match["slug"] if match else self.path.stem
+
+    @property
+    def year(self) -> int:
+        return self.meta.date.year
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL, e.g. ``articles/2025/trump-to-speak-with-putin/``."""
+        return f"articles/{self.year}/{self.slug}/"
+
+    def line_of(self, *path: str | int) -> int:
+        return Located(None, self.lines).line_of(tuple(path), 1) or 1
+
+    def ids(self, kind: str) -> list[str]:
+        return list(getattr(self.meta, kind))
+
+
+@dataclass
+class Vocabulary:
+    """The controlled vocabulary: for each kind, entries by id, in file order."""
+
+    entries: dict[str, dict[str, VocabularyEntry]] = field(
+        default_factory=lambda: {kind: {} for kind in ENTITY_KINDS}
+    )
+    lines: dict[tuple[str, str], int] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def get(self, kind: str, entry_id: str) -> VocabularyEntry | None:
+        return self.entries[kind].get(entry_id)
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return key[1] in self.entries[key[0]]
+
+
+def read_article(path: Path, root: Path | None = None) -> tuple[Article | None, list[Problem]]:
+    """Read and validate one article file; returns it (or None) and its problems."""
+    shown = display_path(path, root)
+    try:
+        text = decode_text(path.read_bytes())
+        front, body, body_line = split_frontmatter(text)
+        located = load(front, first_line=2)
+    except OSError as exc:
+        return None, [Problem(shown, 1, "error", f"Cannot read the file: {exc.strerror}")]
+    except YamlError as exc:
+        return None, [Problem(shown, exc.line or 1, "error", exc.message)]
+    if not isinstance(located.data, dict):
+        return None, [Problem(shown, 1, "error", "Expected the frontmatter to be a mapping of fields")]
+    problems: list[Problem] = []
+    meta = None
+    try:
+        meta = ArticleMeta.model_validate(located.data)
+    except ValidationError as exc:
+        for loc, message in explain(exc):
+            name = ".".join(str(part) for part in loc)
+            line = located.line_of(loc[:1] if loc else (), 1)
+            problems.append(Problem(shown, line, "error", f"{name}: {message}"))
+    problems += _check_location(path, shown, located, meta)
+    if problems or meta is None:
+        return None, problems
+    return Article(path, meta, body, body_line, located.lines), []
+
+
+def _check_location(path: Path, shown: str, located: Located, meta: ArticleMeta | None) -> list[Problem]:
+    match = FILENAME_RE.match(path.name)
+    if not match:
+        return [
+            Problem(
+                shown,
+                1,
+                "error",
+                "file name: Expected <YYYY-MM-DD>-<slug>.md with a lowercase ASCII slug "
+                f"(e.g. 2025-05-19-trump-to-speak-with-putin.md) but received {path.name!r}",
+                "location",
+            )
+        ]
+    problems = []
+    if meta is not None and match["date"] != meta.date.isoformat():
+        problems.append(
+            Problem(
+                shown,
+                located.line_of(("date",), 1),
+                "error",
+                f"date: Expected {match['date']} to match the file name but received {meta.date}",
+                "location",
+            )
+        )
+    if path.parent.name != match["date"][:4]:
+        problems.append(
+            Problem(
+                shown,
+                1,
+                "error",
+                f"folder: Expected the file in articles/{match['date'][:4]}/ "
+                f"but it is in {path.parent.name}/",
+                "location",
+            )
+        )
+    return problems
+
+
+def article_paths(articles_dir: Path) -> list[Path]:
+    """Every article file under ``articles/``, in a stable order (vocabulary excluded)."""
+    paths = []
+    for path in articles_dir.rglob("*.md"):
+        relative = path.relative_to(articles_dir)
+        if relative.parts[0] == VOCABULARY_DIR or (len(relative.parts) == 1 and path.name.upper() == "README.MD"):
+            continue
+        paths.append(path)
+    return sorted(paths)
+
+
+def read_articles(articles_dir: Path, paths: list[Path] | None = None) -> tuple[list[Article], list[Problem]]:
+    articles, problems = [], []
+    for path in paths if paths is not None else article_paths(articles_dir):
+        article, found = read_article(path, articles_dir.parent)
+        problems += found
+        if article is not None:
+            articles.append(article)
+    return articles, problems
+
+
+def read_vocabulary(vocabulary_dir: Path) -> tuple[Vocabulary, list[Problem]]:
+    vocabulary, problems = Vocabulary(), []
+    for kind in ENTITY_KINDS:
+        path = vocabulary_dir / f"{kind}.yml"
+        vocabulary.files[kind] = path
+        shown = display_path(path, vocabulary_dir.parent.parent)
+        if not path.exists():
+            problems.append(Problem(shown, 1, "error", f"Expected the {kind} vocabulary file but it is missing"))
+            continue
+        try:
+            located = load(decode_text(path.read_bytes()))
+        except YamlError as exc:
+            problems.append(Problem(shown, exc.line or 1, "error", exc.message))
+            continue
+        if located.data is None:
+            continue
+        if not isinstance(located.data, list):
+            problems.append(Problem(shown, 1, "error", "Expected a YAML list of entries"))
+            continue
+        for index, raw in enumerate(located.data):
+            line = located.line_of((index,), 1)
+            try:
+                entry = VocabularyEntry.model_validate(raw)
+            except ValidationError as exc:
+                for loc, message in explain(exc):
+                    name = ".".join(str(part) for part in loc) or "entry"
+                    where = located.line_of((index, *loc[:1]), line)
+                    ident = raw.get("id") if isinstance(raw, dict) else None
+                    label = f"entry {ident!r}" if isinstance(ident, str) else f"entry {index + 1}"
+                    problems.append(Problem(shown, where, "error", f"{label}: {name}: {message}", "vocabulary"))
+                continue
+            if entry.id in vocabulary.entries[kind]:
+                first = vocabulary.lines[(kind, entry.id)]
+                problems.append(
+                    Problem(shown, line, "error", f"id {entry.id!r} is used twice (first at line {first})", "vocabulary")
+                )
+                continue
+            vocabulary.entries[kind][entry.id] = entry
+            vocabulary.lines[(kind, entry.id)] = line
+    return vocabulary, problems

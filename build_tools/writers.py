@@ -1,0 +1,119 @@
+"""Stage 4: write generated pages into ``docs/`` without ever leaving it half-written.
+
+Two modes:
+
+* ``swap`` (the ``generate`` command): the whole new ``docs/`` is built beside the old
+  one and exchanged with it in one atomic ``renameat2(RENAME_EXCHANGE)``; a crash or a
+  ``kill -9`` at any moment leaves the previous ``docs/`` whole.
+* ``in_place`` (``mkdocs serve``): only files whose bytes changed are replaced, each by an
+  atomic rename, so the live-reload watcher sees just the edited pages.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from pathlib import Path
+
+from .generators import GENERATED
+
+RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2). Returns False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    return result == 0
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Put the folder ``new`` at ``target`` and delete what was there."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    if _exchange(new, target):
+        shutil.rmtree(new)
+        return
+    old = target.with_name(f"{target.name}.old-{os.getpid()}")
+    os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old)
+
+
+def remove_leftovers(target: Path) -> None:
+    """Delete staging folders that an interrupted earlier run left beside ``target``."""
+    for stale in target.parent.glob(f"{target.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in target.parent.glob(f"{target.name}.old-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _write_file(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, path)
+
+
+def _is_generated(relative: Path) -> bool:
+    return relative.parts[0] in GENERATED
+
+
+class DocsWriter:
+    def __init__(self, docs_dir: Path):
+        self.docs_dir = docs_dir
+
+    def _check_inside(self, pages: dict[str, str], root: Path) -> None:
+        resolved_root = root.resolve()
+        for name in pages:
+            target = (root / name).resolve()
+            if not target.is_relative_to(resolved_root) or not _is_generated(Path(name)):
+                raise ValueError(f"refusing to write {name!r}: outside the generated folders of {root}")
+
+    def swap(self, pages: dict[str, str]) -> None:
+        remove_leftovers(self.docs_dir)
+        staging = self.docs_dir.with_name(f"{self.docs_dir.name}.tmp-{os.getpid()}")
+        self._check_inside(pages, staging)
+        if self.docs_dir.exists():
+            shutil.copytree(
+                self.docs_dir,
+                staging,
+                ignore=lambda folder, names: [n for n in names if Path(folder) == self.docs_dir and n in GENERATED],
+            )
+        staging.mkdir(parents=True, exist_ok=True)
+        for name, text in pages.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+        swap_in(staging, self.docs_dir)
+
+    def in_place(self, pages: dict[str, str]) -> list[str]:
+        """Write changed pages, delete stale generated ones; returns what changed."""
+        self._check_inside(pages, self.docs_dir)
+        changed = []
+        for name, text in pages.items():
+            path = self.docs_dir / name
+            try:
+                if path.read_text(encoding="utf-8") == text:
+                    continue
+            except (OSError, UnicodeDecodeError):
+                pass
+            _write_file(path, text)
+            changed.append(name)
+        for top in GENERATED:
+            base = self.docs_dir / top
+            found = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()) if base.exists() else []
+            for path in found:
+                name = path.relative_to(self.docs_dir).as_posix()
+                if name not in pages:
+                    path.unlink()
+                    changed.append(name)
+        return changed
