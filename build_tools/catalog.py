@@ -38,7 +38,7 @@ def suggest(vocabulary: Vocabulary, kind: str, wrong: str, limit: int = 3) -> li
 
 def unknown_id_problems(article: Article, vocabulary: Vocabulary) -> list[Problem]:
     problems = []
-    shown = display_path(article.path)
+    shown = article.shown or display_path(article.path)
     for kind in ENTITY_KINDS:
         for index, entry_id in enumerate(article.ids(kind)):
             if (kind, entry_id) in vocabulary:
@@ -130,11 +130,11 @@ def duplicate_url_problems(articles: list[Article]) -> list[Problem]:
         if first is not article:
             problems.append(
                 Problem(
-                    display_path(article.path),
+                    article.shown,
                     1,
                     "error",
                     f"slug: {article.slug!r} is already used in {article.year} by "
-                    f"{display_path(first.path)}; both would be published at /{article.url}",
+                    f"{first.shown}; both would be published at /{article.url}",
                     "duplicate-slug",
                 )
             )

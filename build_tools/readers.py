@@ -27,6 +27,8 @@ class Article:
     body: str
     body_line: int
     lines: dict = field(compare=False, repr=False)
+    shown: str = ""  # the path as messages print it
+
 
     @property
     def slug(self) -> str:
@@ -86,12 +88,12 @@ def read_article(path: Path, root: Path | None = None) -> tuple[Article | None, 
     except ValidationError as exc:
         for loc, message in explain(exc):
             name = ".".join(str(part) for part in loc)
-            line = located.line_of(loc[:1] if loc else (), 1)
+            line = located.line_of(tuple(loc), 1)
             problems.append(Problem(shown, line, "error", f"{name}: {message}"))
     problems += _check_location(path, shown, located, meta)
     if problems or meta is None:
         return None, problems
-    return Article(path, meta, body, body_line, located.lines), []
+    return Article(path, meta, body, body_line, located.lines, shown), []
 
 
 def _check_location(path: Path, shown: str, located: Located, meta: ArticleMeta | None) -> list[Problem]:

@@ -32,11 +32,12 @@ class Located:
     lines: dict[Path_, int] = field(default_factory=dict)
 
     def line_of(self, path: Path_, default: int | None = None) -> int | None:
-        while path:
+        while True:
             if path in self.lines:
                 return self.lines[path]
+            if not path:
+                return default
             path = path[:-1]
-        return default
 
 
 def decode_text(raw: bytes) -> str:
@@ -112,5 +113,8 @@ def split_frontmatter(text: str) -> tuple[str, str, int]:
             front = "\n".join(lines[1:index])
             if len(front.encode("utf-8")) > MAX_FRONTMATTER_BYTES:
                 raise YamlError(f"Frontmatter larger than {MAX_FRONTMATTER_BYTES // 1024} kB", 1)
-            return front, "\n".join(lines[index + 1 :]), index + 2
+            start = index + 1
+            while start < len(lines) and not lines[start].strip():
+                start += 1
+            return front, "\n".join(lines[start:]), start + 1
     raise YamlError("The frontmatter opened on line 1 is never closed with a --- line", 1)

@@ -1,0 +1,91 @@
+"""The generator against golden output, and the `generate` command's guarantees.
+
+Golden files: tests/golden/archive/ (input) → tests/golden/expected/ (pages).
+Regenerate them with `python -m tests.golden` and review the diff.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from build_tools.cli import main
+from build_tools.pipeline import Project, render_pages
+from tests.conftest import write_article
+
+EXPECTED = Path(__file__).parent / "golden" / "expected"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_pages_match_golden_files(golden_archive):
+    pages, _ = render_pages(Project(golden_archive))
+    expected = {p.relative_to(EXPECTED).as_posix(): p.read_text("utf-8") for p in EXPECTED.rglob("*.md")}
+    assert sorted(pages) == sorted(expected)
+    for name, text in pages.items():
+        assert text == expected[name], f"{name} differs from golden; run `python -m tests.golden` and review"
+
+
+def test_generate_is_deterministic_and_keeps_hand_written_pages(golden_archive, capsys):
+    assert main(["generate", "--root", str(golden_archive)]) == 0
+    first = snapshot(golden_archive / "docs")
+    assert "about.md" in first and "stylesheets/archive.css" in first
+    assert main(["generate", "--root", str(golden_archive)]) == 0
+    assert snapshot(golden_archive / "docs") == first
+
+
+def test_drafts_are_left_out(golden_archive):
+    pages, _ = render_pages(Project(golden_archive))
+    assert not any("draft" in name for name in pages)
+    assert "archive/2023.md" not in pages
+    assert all("A draft is left out" not in text for text in pages.values())
+
+
+def test_deleting_an_article_removes_its_page_and_every_mention(golden_archive):
+    assert main(["generate", "--root", str(golden_archive)]) == 0
+    docs = golden_archive / "docs"
+    assert (docs / "articles/2025/putin-and-the-talks.md").exists()
+    (golden_archive / "articles/2025/2025-05-19-putin-and-the-talks.md").unlink()
+    assert main(["generate", "--root", str(golden_archive)]) == 0
+    assert not (docs / "articles/2025/putin-and-the-talks.md").exists()
+    for page in docs.rglob("*.md"):
+        assert "Putin and the talks" not in page.read_text("utf-8"), page
+    nato = (docs / "actors/nato.md").read_text("utf-8")
+    assert "0 articles" in nato and "No articles yet." in nato
+
+
+def test_bad_input_lists_every_error_and_leaves_docs_unchanged(golden_archive, capsys):
+    assert main(["generate", "--root", str(golden_archive)]) == 0
+    before = snapshot(golden_archive / "docs")
+    write_article(golden_archive, "2025-06-01-missing-title.md", "date: 2025-06-01\nsummary: s")
+    write_article(golden_archive, "2025-06-02-bad-date.md", "title: T\ndate: 19/05/25\nsummary: s")
+    write_article(golden_archive, "2025-06-03-wrong-date.md", "title: T\ndate: 2025-06-04\nsummary: s")
+    write_article(golden_archive, "2025-06-05-unknown-actor.md", "title: T\ndate: 2025-06-05\nsummary: s\nactors: [vladimir-puttin]")
+    capsys.readouterr()
+    assert main(["generate", "--root", str(golden_archive)]) == 1
+    err = capsys.readouterr().err
+    assert "articles/2025/2025-06-01-missing-title.md:2: error: title: Required field is missing" in err
+    assert "2025-06-02-bad-date.md:3: error: date: Expected a date like 2025-05-19 but received '19/05/25'" in err
+    assert "2025-06-03-wrong-date.md:3: error: date: Expected 2025-06-03 to match the file name but received 2025-06-04" in err
+    assert (
+        "2025-06-05-unknown-actor.md:5: error: actors: Expected an id from vocabulary/actors.yml "
+        "but received 'vladimir-puttin'; did you mean 'vladimir-putin'?" in err
+    )
+    assert "Traceback" not in err
+    assert snapshot(golden_archive / "docs") == before
+
+
+def test_article_page_shows_tags_byline_source_and_related(golden_archive):
+    pages, _ = render_pages(Project(golden_archive))
+    page = pages["articles/2025/putin-and-the-talks.md"]
+    assert "tags:\n- Vladimir Putin\n- NATO\n- Peace negotiations\n- Russia\n- Ukraine\n" in page
+    assert "tag_links:\n- actors/vladimir-putin/\n- actors/nato/\n" in page
+    assert "1 min read" in page
+    assert "**Source:** [Example News](<https://example.org/putin-talks>). License: Public domain." in page
+    assert "## Related articles" in page and "(markdown-in-title-and-summary.md)" in page
