@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,9 +37,14 @@ def run(args: argparse.Namespace) -> int:
     print(f"generate: {count} pages written to {project.docs}")
     remove_leftovers(project.site)
     staging = project.site.with_name(f"{project.site.name}.tmp-{os.getpid()}")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(staging)]
-    result = subprocess.run(command, cwd=project.root)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(staging)]
+    # The MkDocs hook imports build_tools: make this very package importable from any archive folder.
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    result = subprocess.run(command, cwd=project.root, env=env)
     if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
         print("build: mkdocs build failed; site/ is unchanged", file=sys.stderr)
         return 1
     swap_in(staging, project.site)
