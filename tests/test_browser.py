@@ -1,0 +1,64 @@
+"""A reader's path through the built sample archive in headless Chromium.
+
+Needs Debian's `chromium` (installed by .ci/run); without it these tests are reported as
+skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from build_tools.cli import main
+from tests.browsing import browser_page, chromium_path, serve
+from tests.conftest import REPO, copy_site_config
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(chromium_path() is None, reason="no Chromium on this machine (apt-get install chromium)"),
+]
+
+SEED_TITLE = "Trump To Speak With Putin Following Stalled Russia-Ukraine Negotiations"
+SCREENSHOTS = REPO / "tests" / "artifacts"
+
+
+def heading_text(page) -> str:
+    return page.locator("article h1").inner_text().rstrip("¶").strip()
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory) -> Path:
+    """The repository's own sample archive, built into a temporary folder."""
+    root = tmp_path_factory.mktemp("sample") / "archive"
+    shutil.copytree(REPO / "articles", root / "articles")
+    copy_site_config(root)
+    assert main(["build", "--root", str(root)]) == 0
+    return root / "site"
+
+
+def test_search_open_article_follow_tag(sample_site):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with serve(sample_site) as base, browser_page() as page:
+        page.goto(base)
+        page.get_by_role("textbox", name="Search").first.click()
+        page.keyboard.type("Putin")
+        result = page.locator(".md-search-result__link", has_text=SEED_TITLE).first
+        result.wait_for(timeout=15_000)
+        page.screenshot(path=SCREENSHOTS / "search-putin.png")
+        result.click()
+        page.wait_for_load_state()
+        assert "/articles/2025/" in page.url
+        assert page.locator("article h1").count() == 1
+        assert heading_text(page) == SEED_TITLE
+        headings = page.locator("article h2").all_inner_texts()
+        assert any("Trump's Communication with Putin" in h for h in headings)
+        page.screenshot(path=SCREENSHOTS / "article.png")
+        page.locator("nav.md-tags a", has_text="Vladimir Putin").click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/actors/vladimir-putin/")
+        assert heading_text(page) == "Vladimir Putin"
+        listed = page.locator("article a", has_text=SEED_TITLE)
+        assert listed.count() >= 1
+        page.screenshot(path=SCREENSHOTS / "actor-vladimir-putin.png", full_page=True)
