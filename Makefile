@@ -37,3 +37,9 @@ format: $(STAMP)
 
 clean:
 	rm -rf site docs/index.md docs/articles docs/actors docs/topics docs/places docs/archive
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick

@@ -7,19 +7,22 @@ Links between pages are relative ``.md`` links, so ``mkdocs build --strict`` che
 from __future__ import annotations
 
 import html
+import json
 import math
 import posixpath
 import re
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import yaml
 
 from .catalog import SINGULAR, Catalog, Key
+from .feeds import atom_feed
 from .readers import Article
 from .schema import ENTITY_KINDS, VocabularyEntry
 
-GENERATED = ("index.md", "articles", "actors", "topics", "places", "archive")
+GENERATED = ("index.md", "articles", "actors", "topics", "places", "archive", "feeds")
 KIND_TITLES = {"actors": "Actors", "topics": "Topics", "places": "Places"}
 MONTHS = ("January February March April May June July August September October November December").split()
 WORDS_PER_MINUTE = 220
@@ -27,6 +30,10 @@ HOME_LATEST = 12
 HOME_TOP = 10
 RELATED = 5
 COMPANIONS = 8
+ENTITY_PAGE_SIZE = 100  # articles per actor/topic/place page; older ones on /page-2/ etc.
+YEAR_PAGE_LIMIT = 300  # above this, a year page links to month pages instead of listing
+SEARCH_TYPES = {"actors": "Actor", "topics": "Topic", "places": "Place"}
+SCHEMA_TYPES = {"person": "Person", "places": "Place", "topics": "Thing"}
 
 
 def long_date(value) -> str:
@@ -52,8 +59,27 @@ def frontmatter(fields: dict) -> str:
     return f"---\n{dumped}---\n\n"
 
 
-def entity_path(key: Key) -> str:
-    return f"{key[0]}/{key[1]}.md"
+def entity_path(key: Key, page: int = 1) -> str:
+    return f"{key[0]}/{key[1]}.md" if page == 1 else f"{key[0]}/{key[1]}/page-{page}.md"
+
+
+def feed_path(key: Key | None = None) -> str:
+    return "feeds/all.xml" if key is None else f"feeds/{key[0]}/{key[1]}.xml"
+
+
+def page_url(path: str) -> str:
+    """The site-relative URL MkDocs gives a page path (``use_directory_urls``)."""
+    if path == "index.md":
+        return ""
+    if path.endswith("/index.md"):
+        return path[: -len("index.md")]
+    return path[: -len(".md")] + "/"
+
+
+def json_for_html(data: dict) -> str:
+    """JSON that is safe inside <script>: no "<", ">" or "&" can end or confuse the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def article_path(article: Article) -> str:
@@ -71,18 +97,21 @@ def plural(count: int, word: str) -> str:
 @dataclass
 class PageGenerator:
     catalog: Catalog
+    site_url: str = "https://example.org/"
 
     def pages(self) -> dict[str, str]:
-        out: dict[str, str] = {"index.md": self.home()}
+        out: dict[str, str] = {"index.md": self.home(), feed_path(): self.feed(None)}
         for article in self.catalog.articles:
             out[article_path(article)] = self.article(article)
         for kind in ENTITY_KINDS:
             out[f"{kind}/index.md"] = self.overview(kind)
             for entry in self.catalog.vocabulary.entries[kind].values():
-                out[entity_path((kind, entry.id))] = self.entity((kind, entry.id))
+                key = (kind, entry.id)
+                out.update(self.entity_pages(key))
+                out[feed_path(key)] = self.feed(key)
         out["archive/index.md"] = self.archive_overview()
         for year in self.catalog.by_year:
-            out[f"archive/{year}.md"] = self.year(year)
+            out.update(self.year_pages(year))
         return dict(sorted(out.items()))
 
     # -- pieces --------------------------------------------------------------------------
@@ -111,9 +140,11 @@ class PageGenerator:
             "tags": [self.catalog.entry(k).name for k in keys],
             "tag_links": [f"{k[0]}/{k[1]}/" for k in keys],
             "tag_kinds": [SINGULAR[k[0]] for k in keys],
+            "search_type": "Article",
         }
         if meta.updated:
             fields["updated"] = meta.updated.isoformat()
+        fields["structured_data"] = json_for_html(self.article_jsonld(article, keys))
         byline = [f"<time datetime=\"{meta.date.isoformat()}\">{long_date(meta.date)}</time>"]
         if meta.updated:
             byline.append(f"updated <time datetime=\"{meta.updated.isoformat()}\">{long_date(meta.updated)}</time>")
@@ -127,7 +158,8 @@ class PageGenerator:
         ]
         related = self.catalog.related(article, RELATED)
         if related:
-            parts.append("## Related articles\n\n" + self.article_list(page, related) + "\n")
+            items = self.article_list(page, related)
+            parts.append(f'<div class="article-related" data-pagefind-ignore markdown>\n\n## Related articles\n\n{items}\n\n</div>\n')
         if meta.source:
             parts.append(self.source_credit(meta.source))
         return "\n".join(parts)
@@ -137,37 +169,171 @@ class PageGenerator:
         credit = f"[{name}](<{source.url}>)" if source.url else name
         extra = "".join(f", {inline(v)}" for v in (source.author, source.id) if v)
         license_ = f" License: {inline(source.license)}." if source.license else ""
-        return f'<div class="article-source" markdown>\n**Source:** {credit}{extra}.{license_}\n</div>\n'
+        return f'<div class="article-source" data-pagefind-ignore markdown>\n**Source:** {credit}{extra}.{license_}\n</div>\n'
 
-    def entity(self, key: Key) -> str:
-        page = entity_path(key)
+    def article_jsonld(self, article: Article, keys: list[Key]) -> dict:
+        meta = article.meta
+        url = self.site_url + article.url
+        data: dict = {
+            "@context": "https://schema.org",
+            "@type": "BackgroundNewsArticle",
+            "headline": meta.title,
+            "description": meta.summary,
+            "datePublished": meta.date.isoformat(),
+            "dateModified": (meta.updated or meta.date).isoformat(),
+            "url": url,
+            "mainEntityOfPage": url,
+            "publisher": {"@type": "Organization", "name": "Explainer Archive", "url": self.site_url},
+        }
+        about = [self.thing(k) for k in keys if k[0] == "topics"]
+        mentions = [self.thing(k) for k in keys if k[0] != "topics"]
+        if about:
+            data["about"] = about
+        if mentions:
+            data["mentions"] = mentions
+        source = meta.source
+        if source and source.url:
+            data["isBasedOn"] = source.url
+        if source and source.author:
+            data["author"] = {"@type": "Person", "name": source.author}
+        return data
+
+    def thing(self, key: Key) -> dict:
+        entry = self.catalog.entry(key)
+        kind = SCHEMA_TYPES.get(key[0]) or ("Person" if entry.kind == "person" else "Organization")
+        thing = {"@type": kind, "name": entry.name, "url": self.site_url + page_url(entity_path(key))}
+        if entry.wikidata:
+            thing["sameAs"] = f"https://www.wikidata.org/wiki/{entry.wikidata}"
+        return thing
+
+    def timeline(self, articles: list[Article]) -> str:
+        """Articles per year as a small bar chart that is also a readable list."""
+        counts: dict[int, int] = {}
+        for article in articles:
+            counts[article.year] = counts.get(article.year, 0) + 1
+        if not counts:
+            return ""
+        years = range(min(counts), max(counts) + 1)
+        top = max(counts.values())
+        items = []
+        for year in years:
+            n = counts.get(year, 0)
+            level = math.ceil(n * 10 / top) if n else 0
+            items.append(
+                f'<li><span class="timeline__count">{n}</span>'
+                f'<span class="timeline__bar timeline__bar--{level}"></span>'
+                f'<span class="timeline__year">{year}</span></li>'
+            )
+        label = f"Coverage by year, {years[0]} to {years[-1]}"
+        return f'<ol class="timeline" aria-label="{label}">\n' + "\n".join(items) + "\n</ol>\n"
+
+    def entity_pages(self, key: Key) -> dict[str, str]:
+        articles = self.catalog.by_entity.get(key, [])
+        chunks = [articles[i : i + ENTITY_PAGE_SIZE] for i in range(0, len(articles), ENTITY_PAGE_SIZE)] or [[]]
+        return {entity_path(key, n): self.entity(key, n, chunk, len(chunks)) for n, chunk in enumerate(chunks, 1)}
+
+    def entity(self, key: Key, number: int = 1, shown: list[Article] | None = None, total_pages: int = 1) -> str:
+        page = entity_path(key, number)
         entry: VocabularyEntry = self.catalog.entry(key)
         articles = self.catalog.by_entity.get(key, [])
-        fields = {"title": entry.name, "description": entry.description}
-        parts = [frontmatter(fields), f"# {inline(entry.name)}\n", inline(entry.description) + "\n"]
+        shown = articles[:ENTITY_PAGE_SIZE] if shown is None else shown
+        title = entry.name if number == 1 else f"{entry.name} (page {number})"
+        fields = {"title": title, "description": entry.description, "feed": feed_path(key)}
+        if number == 1:
+            fields["search_type"] = SEARCH_TYPES[key[0]]
+        parts = [frontmatter(fields), f"# {inline(title)}\n", inline(entry.description) + "\n"]
         facts = [f"{SINGULAR[key[0]].capitalize()} · {plural(len(articles), 'article')}"]
         if entry.wikidata:
             facts.append(f"[Wikidata {entry.wikidata}](https://www.wikidata.org/wiki/{entry.wikidata})")
+        facts.append(f"[Atom feed]({link(page, feed_path(key))})")
+        if articles:
+            up = "../" * page_url(page).count("/")
+            query = urllib.parse.urlencode({SINGULAR[key[0]]: entry.name})
+            facts.append(f"[Search these articles](<{up}search/?{query}>)")
         parts.append(f'<p class="entity-facts" markdown>{" · ".join(facts)}</p>\n')
+        # Only the name and description are search text; the lists below are links.
+        parts.append('<div class="entity-lists" data-pagefind-ignore markdown>\n')
+        if number == 1:
+            parts += self.entity_background(key, articles)
+        if not articles:
+            parts.append("No articles yet.\n")
+        heading = "Latest articles" if number == 1 else "Older articles"
+        if shown:
+            parts.append(f"## {heading}\n")
+        for year, group in _group(shown, lambda a: a.year):
+            parts.append(f"### {year}\n\n{self.article_list(page, group)}\n")
+        parts.append(self.pager(key, number, total_pages))
+        parts.append("</div>\n")
+        return "\n".join(p for p in parts if p)
+
+    def entity_background(self, key: Key, articles: list[Article]) -> list[str]:
+        page = entity_path(key)
+        parts = []
+        if articles:
+            parts.append("## Coverage over time\n\n" + self.timeline(articles))
         companions = self.catalog.companions(key, COMPANIONS * 3)
+        lines = []
         for kind in ENTITY_KINDS:
             near = [(k, n) for k, n in companions if k[0] == kind][:COMPANIONS]
             if near:
                 items = ", ".join(self.entity_item(page, k, n) for k, n in near)
-                parts.append(f"**Often with these {kind}:** {items}\n")
-        if not articles:
-            parts.append("No articles yet.\n")
-        for year, group in _group(articles, lambda a: a.year):
-            parts.append(f"## {year}\n\n{self.article_list(page, group)}\n")
-        return "\n".join(parts)
+                lines.append(f"- **{KIND_TITLES[kind]}:** {items}")
+        if lines:
+            parts.append("## Most often involved\n\n" + "\n".join(lines) + "\n")
+        return parts
 
-    def year(self, year: int) -> str:
+    def pager(self, key: Key, number: int, total: int) -> str:
+        if total == 1:
+            return ""
+        page = entity_path(key, number)
+        links = []
+        if number > 1:
+            links.append(f"[← Newer articles]({link(page, entity_path(key, number - 1))})")
+        links.append(f"Page {number} of {total}")
+        if number < total:
+            links.append(f"[Older articles →]({link(page, entity_path(key, number + 1))})")
+        return '<nav class="pager" aria-label="Pages" markdown>' + " · ".join(links) + "</nav>\n"
+
+    def feed(self, key: Key | None) -> str:
+        if key is None:
+            title, subtitle, articles, page = "Explainer Archive", "All articles", self.catalog.articles, "index.md"
+        else:
+            entry = self.catalog.entry(key)
+            title, subtitle = f"Explainer Archive: {entry.name}", entry.description
+            articles, page = self.catalog.by_entity.get(key, []), entity_path(key)
+        return atom_feed(
+            feed_id=self.site_url + feed_path(key),
+            title=title,
+            subtitle=subtitle,
+            page_url=self.site_url + page_url(page),
+            feed_url=self.site_url + feed_path(key),
+            articles=articles,
+            site_url=self.site_url,
+        )
+
+    def year_pages(self, year: int) -> dict[str, str]:
+        articles = self.catalog.by_year[year]
+        if len(articles) <= YEAR_PAGE_LIMIT:
+            return {f"archive/{year}.md": self.year(year)}
+        pages = {f"archive/{year}.md": self.year(year, by_month_pages=True)}
+        for month, group in _group(articles, lambda a: a.meta.date.month):
+            path = f"archive/{year}/{month:02d}.md"
+            title = f"{MONTHS[month - 1]} {year}"
+            head = frontmatter({"title": title}) + f"# {title}\n\n{plural(len(group), 'article')}.\n\n"
+            pages[path] = head + self.article_list(path, group) + "\n"
+        return pages
+
+    def year(self, year: int, by_month_pages: bool = False) -> str:
         page = f"archive/{year}.md"
         articles = self.catalog.by_year[year]
         parts = [frontmatter({"title": f"{year}"}), f"# {year}\n", f"{plural(len(articles), 'article')}.\n"]
         for month, group in _group(articles, lambda a: a.meta.date.month):
-            parts.append(f"## {MONTHS[month - 1]}\n\n{self.article_list(page, group)}\n")
-        return "\n".join(parts)
+            if by_month_pages:
+                target = f"archive/{year}/{month:02d}.md"
+                parts.append(f"- [{MONTHS[month - 1]}]({link(page, target)}) ({plural(len(group), 'article')})")
+            else:
+                parts.append(f"## {MONTHS[month - 1]}\n\n{self.article_list(page, group)}\n")
+        return "\n".join(parts) + "\n"
 
     def archive_overview(self) -> str:
         page = "archive/index.md"
@@ -188,7 +354,7 @@ class PageGenerator:
         page = "index.md"
         catalog = self.catalog
         parts = [
-            frontmatter({"title": "Home"}),
+            frontmatter({"title": "Home", "description": "Explainers on the news, linked by who and what they cover."}),
             "# Explainer archive\n",
             f"{plural(len(catalog.articles), 'article')} explaining the news, linked by the people, "
             "organisations, places and topics they cover.\n",

@@ -5,6 +5,7 @@ Used by the ``generate`` and ``build`` commands, the ``mkdocs serve`` hook and `
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .generators import PageGenerator
 from .problems import InputError, Problem
 from .readers import read_articles, read_vocabulary
 from .writers import DocsWriter
+from .yamlsafe import YamlError, decode_text, load
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,11 @@ class Project:
     def site(self) -> Path:
         return self.root / "site"
 
+    @property
+    def site_url(self) -> str:
+        """The public address from mkdocs.yml (``site_url``, or ``!ENV [SITE_URL, default]``)."""
+        return read_site_url(self.root / "mkdocs.yml")
+
     @classmethod
     def find(cls, start: Path | None = None) -> Project:
         """The nearest folder at or above ``start`` that holds ``mkdocs.yml`` and ``articles/``."""
@@ -45,6 +52,20 @@ class Project:
             if (folder / "articles").is_dir() and (folder / "mkdocs.yml").is_file():
                 return cls(folder)
         return cls(start)
+
+
+def read_site_url(config: Path) -> str:
+    default = "https://example.org/"
+    try:
+        data = load(decode_text(config.read_bytes())).data
+    except (OSError, YamlError):
+        return default
+    value = data.get("site_url") if isinstance(data, dict) else None
+    if isinstance(value, list) and value:  # !ENV [NAME, fallback]
+        value = os.environ.get(value[0]) or (value[1] if len(value) > 1 else None)
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        return default
+    return value.rstrip("/") + "/"
 
 
 def load_catalog(project: Project) -> tuple[Catalog, list[Problem]]:
@@ -62,7 +83,7 @@ def render_pages(project: Project) -> tuple[dict[str, str], Catalog]:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
-    return PageGenerator(catalog).pages(), catalog
+    return PageGenerator(catalog, project.site_url).pages(), catalog
 
 
 def generate(project: Project, in_place: bool = False) -> tuple[int, list[str]]:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from build_tools.generators import GENERATED
+
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN_ARCHIVE = REPO / "tests" / "golden" / "archive"
-SITE_FILES = ("mkdocs.yml", "overrides", "docs/about.md", "docs/stylesheets")
+SITE_FILES = ("mkdocs.yml", "overrides")
 
 
 def copy_site_config(target: Path) -> None:
@@ -22,6 +24,12 @@ def copy_site_config(target: Path) -> None:
         elif source.exists():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
+    shutil.copytree(
+        REPO / "docs",
+        target / "docs",
+        dirs_exist_ok=True,
+        ignore=lambda folder, names: [n for n in names if Path(folder) == REPO / "docs" and n in GENERATED],
+    )
     hooks = target / "build_tools"
     hooks.mkdir(exist_ok=True)
     shutil.copy2(REPO / "build_tools" / "mkdocs_hooks.py", hooks / "mkdocs_hooks.py")

@@ -42,9 +42,10 @@ def test_search_open_article_follow_tag(sample_site):
     SCREENSHOTS.mkdir(exist_ok=True)
     with serve(sample_site) as base, browser_page() as page:
         page.goto(base)
-        page.get_by_role("textbox", name="Search").first.click()
-        page.keyboard.type("Putin")
-        result = page.locator(".md-search-result__link", has_text=SEED_TITLE).first
+        page.get_by_role("searchbox", name="Search the archive").fill("Putin")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search/?q=Putin")
+        result = page.locator(".archive-search__result a", has_text=SEED_TITLE).first
         result.wait_for(timeout=15_000)
         page.screenshot(path=SCREENSHOTS / "search-putin.png")
         result.click()
@@ -62,3 +63,18 @@ def test_search_open_article_follow_tag(sample_site):
         listed = page.locator("article a", has_text=SEED_TITLE)
         assert listed.count() >= 1
         page.screenshot(path=SCREENSHOTS / "actor-vladimir-putin.png", full_page=True)
+
+
+def test_search_filters_narrow_results(sample_site):
+    with serve(sample_site) as base, browser_page() as page:
+        page.goto(base + "search/?q=Russia")
+        page.locator(".archive-search__result").first.wait_for(timeout=15_000)
+        everything = page.locator(".archive-search__result").count()
+        page.get_by_role("checkbox", name="Article").check()
+        page.wait_for_function(
+            "document.querySelectorAll('.archive-search__result').length < %d" % everything, timeout=10_000
+        )
+        metas = page.locator(".archive-search__meta").all_inner_texts()
+        assert metas and all(m.startswith("Article") for m in metas)
+        assert "type=Article" in page.url
+        page.screenshot(path=SCREENSHOTS / "search-filtered.png", full_page=True)

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from ..pipeline import Project, generate
@@ -47,6 +48,14 @@ def run(args: argparse.Namespace) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         print("build: mkdocs build failed; site/ is unchanged", file=sys.stderr)
         return 1
+    indexer = [sys.executable, "-m", "pagefind", "--site", str(staging), "--silent"]
+    started = time.monotonic()
+    indexed = subprocess.run(indexer, cwd=project.root, env=env)
+    if indexed.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        print("build: search indexing (Pagefind) failed; site/ is unchanged", file=sys.stderr)
+        return 1
+    print(f"build: search index written in {time.monotonic() - started:.1f} s")
     swap_in(staging, project.site)
     print(f"build: site written to {project.site}")
     return 0
