@@ -26,7 +26,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def test_pages_match_golden_files(golden_archive):
     pages, _ = render_pages(Project(golden_archive))
-    expected = {p.relative_to(EXPECTED).as_posix(): p.read_text("utf-8") for p in EXPECTED.rglob("*.md")}
+    expected = {p.relative_to(EXPECTED).as_posix(): p.read_text("utf-8") for p in EXPECTED.rglob("*") if p.is_file()}
     assert sorted(pages) == sorted(expected)
     for name, text in pages.items():
         assert text == expected[name], f"{name} differs from golden; run `python -m tests.golden` and review"

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from build_tools.cli import main
+from tests.conftest import search_documents
 
 pytestmark = pytest.mark.slow
 
@@ -25,8 +26,41 @@ def test_strict_build_and_cross_links(built):
     assert 'href="../../../places/ukraine/"' in article
     putin = (built / "actors/vladimir-putin/index.html").read_text("utf-8")
     assert 'href="../../articles/2025/putin-and-the-talks/"' in putin
-    index = json.loads((built / "search/search_index.json").read_text("utf-8"))
-    assert any(doc["location"].startswith("articles/2025/putin-and-the-talks/") for doc in index["docs"])
+    documents = {doc["url"]: doc for doc in search_documents(built)}
+    talks = documents["/articles/2025/putin-and-the-talks/"]
+    assert talks["meta"]["title"] == "Putin and the talks"
+    assert talks["filters"]["actor"] == ["Vladimir Putin", "NATO"]
+    assert talks["filters"]["year"] == ["2025"] and talks["filters"]["type"] == ["Article"]
+    assert "The talks stalled." in talks["content"]
+    assert "Related articles" not in talks["content"]  # links are not search text
+
+
+def test_feeds_are_valid_atom_and_linked(built):
+    import feedparser
+
+    feed = feedparser.parse((built / "feeds/actors/vladimir-putin.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    assert [e.title for e in feed.entries] == ["Putin and the talks", "Stars *and* [brackets] <b>in</b> a title & more"]
+    assert feed.entries[0].link == "https://example.org/articles/2025/putin-and-the-talks/"
+    page = (built / "actors/vladimir-putin/index.html").read_text("utf-8")
+    assert '<link rel="alternate" type="application/atom+xml"' in page and "feeds/actors/vladimir-putin.xml" in page
+    everything = feedparser.parse((built / "feeds/all.xml").read_bytes())
+    assert not everything.bozo and len(everything.entries) == 4
+
+
+def test_article_structured_data(built):
+    page = (built / "articles/2025/putin-and-the-talks/index.html").read_text("utf-8")
+    raw = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    data = json.loads(raw)
+    assert data["@type"] == "BackgroundNewsArticle"
+    assert data["headline"] == "Putin and the talks"
+    assert data["datePublished"] == "2025-05-19"
+    assert data["isBasedOn"] == "https://example.org/putin-talks"
+    assert {"@type": "Person", "name": "Vladimir Putin", "url": "https://example.org/actors/vladimir-putin/",
+            "sameAs": "https://www.wikidata.org/wiki/Q7747"} in data["mentions"]
+    assert '<meta property="og:title" content="Putin and the talks">' in page
+    assert '<link rel="canonical" href="https://example.org/articles/2025/putin-and-the-talks/">' in page
+    assert "articles/2025/putin-and-the-talks/" in (built / "sitemap.xml").read_text("utf-8")
 
 
 def test_titles_and_summaries_are_text_not_markup(built):
