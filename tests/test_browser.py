@@ -78,3 +78,55 @@ def test_search_filters_narrow_results(sample_site):
         assert metas and all(m.startswith("Article") for m in metas)
         assert "type=Article" in page.url
         page.screenshot(path=SCREENSHOTS / "search-filtered.png", full_page=True)
+
+
+A11Y_PAGES = {
+    "home": "",
+    "article": "articles/2025/trump-to-speak-with-putin-following-stalled-russia-ukraine-negotiations/",
+    "actor": "actors/vladimir-putin/",
+    "topic": "topics/russia-ukraine-war/",
+    "place": "places/ukraine/",
+    "year": "archive/2025/",
+    "overview": "actors/",
+    "search": "search/?q=Putin",
+}
+
+
+@pytest.mark.parametrize("name", sorted(A11Y_PAGES))
+def test_no_serious_accessibility_violations(sample_site, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    with serve(sample_site) as base, browser_page() as page:
+        page.goto(base + A11Y_PAGES[name])
+        if name == "search":
+            page.locator(".archive-search__result").first.wait_for(timeout=15_000)
+        results = Axe().run(page)
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], "\n".join(serious)
+
+
+def test_search_is_keyboard_reachable(sample_site):
+    with serve(sample_site) as base, browser_page() as page:
+        page.goto(base)
+        for _ in range(15):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement && document.activeElement.id") == "archive-searchbox-input":
+                break
+        else:
+            pytest.fail("the header search box is not reachable with Tab")
+        page.keyboard.type("sanctions")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search/?q=sanctions")
+        page.locator(".archive-search__result").first.wait_for(timeout=15_000)
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement && document.activeElement.type") == "checkbox":
+                break
+        else:
+            pytest.fail("no filter checkbox is reachable with Tab from the search box")
+        page.keyboard.press("Space")
+        page.wait_for_function("location.search.includes('type=')", timeout=10_000)
