@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         print("build: mkdocs build failed; site/ is unchanged", file=sys.stderr)
         return 1
-    indexer = [sys.executable, "-m", "pagefind", "--site", str(staging), "--silent"]
+    indexer = [sys.executable, "-m", "pagefind", "--site", str(staging), "--silent", "--exclude-selectors", ".headerlink"]
     started = time.monotonic()
     indexed = subprocess.run(indexer, cwd=project.root, env=env)
     if indexed.returncode != 0:

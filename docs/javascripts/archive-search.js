@@ -97,6 +97,12 @@
     }
   }
 
+  function longDate(iso) {
+    const day = new Date(`${iso}T00:00:00Z`);
+    if (Number.isNaN(day.getTime())) return iso;
+    return day.toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  }
+
   function filterQuery() {
     const filters = {};
     for (const [key, , mode] of GROUPS) {
@@ -135,7 +141,7 @@
       li.append(heading);
       const facts = [];
       if (item.filters && item.filters.type) facts.push(item.filters.type[0]);
-      if (item.meta.date) facts.push(item.meta.date);
+      if (item.meta.date) facts.push(longDate(item.meta.date));
       if (facts.length) li.append(el("p", { class: "archive-search__meta" }, facts.join(" · ")));
       if (item.meta.summary) li.append(el("p", { class: "archive-search__summary" }, item.meta.summary));
       if (input.value.trim() && item.excerpt) {
