@@ -12,7 +12,7 @@ import sys
 
 from . import __version__
 
-COMMANDS = ("generate", "build")
+COMMANDS = ("generate", "build", "check", "new", "diff")
 
 
 def make_parser() -> argparse.ArgumentParser:

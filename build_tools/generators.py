@@ -247,9 +247,8 @@ class PageGenerator:
             facts.append(f"[Wikidata {entry.wikidata}](https://www.wikidata.org/wiki/{entry.wikidata})")
         facts.append(f"[Atom feed]({link(page, feed_path(key))})")
         if articles:
-            up = "../" * page_url(page).count("/")
             query = urllib.parse.urlencode({SINGULAR[key[0]]: entry.name})
-            facts.append(f"[Search these articles](<{up}search/?{query}>)")
+            facts.append(f"[Search these articles](<{link(page, 'search.md')}?{query}>)")
         parts.append(f'<p class="entity-facts" markdown>{" · ".join(facts)}</p>\n')
         # Only the name and description are search text; the lists below are links.
         parts.append('<div class="entity-lists" data-pagefind-ignore markdown>\n')

@@ -1,0 +1,139 @@
+"""``check``: report every problem of the archive's articles and vocabulary, writing nothing.
+
+Output formats (``--format``):
+
+text (default)
+    one ``path:line: error|warning: message`` line per problem, then a summary line.
+github
+    GitHub Actions workflow commands: ``::error file=…,line=…,title=…::message`` (and
+    ``::warning``). GitHub shows at most 10 error and 10 warning annotations per step, so only
+    the first GITHUB_ANNOTATIONS of each become annotations; every other problem is printed as
+    a plain text line in the log, and a final ``::notice`` summary says how many were left out.
+json
+    one JSON object, stable for tools (new keys may be added, existing ones keep their meaning)::
+
+        {"version": 1,
+         "problems": [{"path": "articles/2025/…md", "line": 5, "severity": "error",
+                       "rule": "vocabulary-id", "message": "actors: Expected …"}],
+         "summary": {"errors": 1, "warnings": 0, "files": 1, "checked": 12}}
+
+    ``problems`` are sorted by path, line, severity, message; ``checked`` is the number of
+    files whose problems are reported (every article and vocabulary file without PATHs).
+
+Exit status: 0 no problems or warnings only, 1 at least one error, 2 the check could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..checkers import CheckError, changed_files, run_checks
+from ..pipeline import Project
+from ..problems import Problem
+from ..readers import article_paths
+
+GITHUB_ANNOTATIONS = 10
+JSON_VERSION = 1
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="check articles and the vocabulary: schema, ids, duplicates, body, links, stale titles",
+        description="Check every article and the vocabulary (or only the given files, or the files "
+        "changed since a git ref) and report every problem of every file in one run as "
+        "`path:line: error|warning: message`. Writes nothing. Exit status: 0 clean or warnings "
+        "only, 1 errors, 2 the check could not run.",
+    )
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="article or vocabulary files or folders (default: all)"
+    )
+    parser.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="check only the articles and vocabulary files added or changed since this git ref "
+        "(branch, tag or commit; compared with its merge base, uncommitted files included)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "github", "json"), default="text", help="output format (default: text)"
+    )
+    parser.add_argument("--root", type=Path, default=None, help="archive folder (default: found from here)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = Project(args.root.resolve()) if args.root else Project.find()
+    try:
+        if args.changed_since is not None:
+            paths = changed_files(project, args.changed_since) + list(args.paths)
+            if not paths:
+                return emit(args.format, [], 0)
+        else:
+            paths = list(args.paths) or None
+        problems = run_checks(project, paths)
+    except CheckError as exc:
+        print(f"check: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"check: could not run: {exc}", file=sys.stderr)
+        return 2
+    checked = len(paths) if paths is not None else len(article_paths(project.articles)) + 3
+    return emit(args.format, problems, checked)
+
+
+def emit(form: str, problems: list[Problem], checked: int, stream=None) -> int:
+    stream = stream or sys.stdout
+    problems = sorted(problems)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    files = len({p.path for p in problems})
+    summary = f"{errors} error(s), {warnings} warning(s) in {files} file(s); {checked} file(s) checked"
+    if form == "json":
+        document = {
+            "version": JSON_VERSION,
+            "problems": [
+                {"path": p.path, "line": p.line, "severity": p.severity, "rule": p.rule, "message": p.message}
+                for p in problems
+            ],
+            "summary": {"errors": errors, "warnings": warnings, "files": files, "checked": checked},
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False), file=stream)
+    elif form == "github":
+        shown = {"error": 0, "warning": 0}
+        left_out = 0
+        for problem in problems:
+            if shown[problem.severity] < GITHUB_ANNOTATIONS:
+                shown[problem.severity] += 1
+                print(github_annotation(problem), file=stream)
+            else:
+                left_out += 1
+                print(problem.format(), file=stream)
+        note = (
+            f" ({left_out} more listed above as plain lines: GitHub shows at most {GITHUB_ANNOTATIONS} annotations of each kind)"
+            if left_out
+            else ""
+        )
+        print(f"::notice title=check::{_escape(summary + note)}", file=stream)
+    else:
+        for problem in problems:
+            print(problem.format(), file=stream)
+        print(summary if problems else f"check: no problems; {checked} file(s) checked", file=stream)
+    return 1 if errors else 0
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(problem: Problem) -> str:
+    return (
+        f"::{problem.severity} file={_escape_property(problem.path)},line={problem.line},"
+        f"title={_escape_property(problem.rule)}::{_escape(problem.message)}"
+    )

@@ -1,0 +1,485 @@
+"""The pull-request preview report: which pages a change adds, changes and removes, and why.
+
+``compare_refs`` generates the pages of two git refs in temporary worktrees (or the working
+tree for the head) with ``render_pages`` and compares them page by page. Every changed page
+gets a reason derived from the two catalogs ("1 article added", "related articles changed"),
+so a reviewer sees why an index page changed, not only that it did. Nothing here builds
+HTML: the comparison is of the generated Markdown, which is what decides the site's content.
+
+Used by ``python -m build_tools diff`` and, through it, by the preview workflow.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from .catalog import SINGULAR, Catalog
+from .generators import article_path
+from .pipeline import Project, render_pages
+from .problems import Problem
+from .readers import Article
+from .schema import ENTITY_KINDS
+
+MARKER = "<!-- explainer-archive-preview -->"
+MAX_ROWS = 150  # per section of the Markdown report; the JSON report lists everything
+
+
+class GitError(Exception):
+    """A git command failed (not a repository, unknown ref, worktree trouble)."""
+
+
+# -- pages and URLs ------------------------------------------------------------------------
+
+
+def page_url(path: str) -> str:
+    """Site-relative URL of a docs-relative page path: ``actors/x.md`` → ``/actors/x/``."""
+    if path == "index.md":
+        return "/"
+    if path.endswith("/index.md"):
+        return "/" + path[: -len("index.md")]
+    if not path.endswith(".md"):  # a file served as it is, such as a feed
+        return "/" + path
+    return "/" + path.removesuffix(".md") + "/"
+
+
+def listing_page(path: str) -> str:
+    """The page whose list of articles a generated file follows: a feed follows its index page."""
+    if path == "feeds/all.xml":
+        return "index.md"
+    if path.startswith("feeds/") and path.endswith(".xml"):
+        return path.removeprefix("feeds/").removesuffix(".xml") + ".md"
+    return path
+
+
+def page_title(text: str) -> str:
+    """The ``title`` of a generated page's frontmatter, or of a feed (HTML-unescaped), or ``""``."""
+    if text.lstrip().startswith("<?xml") or text.lstrip().startswith("<"):
+        found = re.search(r"<title[^>]*>(.*?)</title>", text, re.S)
+        return html.unescape(found[1].strip()) if found else ""
+    match = re.match(r"---\n(.*?)\n---\n", text, re.S)
+    if not match:
+        return ""
+    try:
+        data = yaml.safe_load(match[1])
+    except yaml.YAMLError:
+        return ""
+    title = data.get("title") if isinstance(data, dict) else None
+    return html.unescape(str(title)) if title is not None else ""
+
+
+# -- the comparison ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The generated pages of one version of the archive, and the catalog they came from."""
+
+    project: Project
+    pages: dict[str, str]
+    catalog: Catalog
+
+    @classmethod
+    def of(cls, project: Project) -> Snapshot:
+        pages, catalog = render_pages(project)
+        return cls(project, pages, catalog)
+
+    @cached_property
+    def articles(self) -> dict[str, Article]:
+        """Published articles by page path."""
+        return {article_path(a): a for a in self.catalog.articles}
+
+    def source_path(self, page: str) -> str:
+        article = self.articles[page]
+        try:
+            return article.path.resolve().relative_to(self.project.root.resolve()).as_posix()
+        except ValueError:
+            return article.path.as_posix()
+
+    def members(self, page: str) -> set[str] | None:
+        """The articles an index page lists or counts (page paths); None for other pages."""
+        catalog = self.catalog
+        page = listing_page(page)
+        if page in ("index.md", "archive/index.md"):
+            return set(self.articles)
+        parts = page.removesuffix(".md").split("/")
+        if len(parts) != 2:
+            return None
+        section, name = parts
+        if section == "archive" and name.isdigit():
+            return {article_path(a) for a in catalog.by_year.get(int(name), [])}
+        if section in ENTITY_KINDS and name == "index":
+            return {
+                article_path(a)
+                for entry_id in catalog.vocabulary.entries[section]
+                for a in catalog.by_entity.get((section, entry_id), [])
+            }
+        if section in ENTITY_KINDS:
+            return {article_path(a) for a in catalog.by_entity.get((section, name), [])}
+        return None
+
+    def entry(self, page: str):
+        parts = listing_page(page).removesuffix(".md").split("/")
+        if len(parts) == 2 and parts[0] in ENTITY_KINDS and parts[1] != "index":
+            return self.catalog.vocabulary.get(parts[0], parts[1])
+        return None
+
+
+def _fingerprint(article) -> tuple:
+    return (article.meta.model_dump_json(), article.body)
+
+
+def _listing(article) -> tuple:
+    """What an index page shows of an article."""
+    return (article.meta.title, article.meta.date)
+
+
+def _count(number: int, word: str) -> str:
+    if number != 1:
+        word = word[:-1] + "ies" if word.endswith("y") else word + "s"
+    return f"{number} {word}"
+
+
+@dataclass(frozen=True)
+class PageChange:
+    status: str  # "added", "changed" or "removed"
+    path: str  # relative to docs/
+    url: str
+    title: str
+    reasons: tuple[str, ...]
+    source: str = ""  # the article's file, for article pages
+
+
+def _added_reasons(page: str, base: Snapshot, head: Snapshot) -> tuple[str, ...]:
+    if page in head.articles:
+        return ("new article",)
+    if head.entry(page) is not None and base.entry(page) is None:
+        return (f"new {SINGULAR[listing_page(page).split('/')[0]]}",)
+    return tuple(_membership_reasons(page, base, head)) or ("new page",)
+
+
+def _removed_reasons(page: str, base: Snapshot, head: Snapshot) -> tuple[str, ...]:
+    if page in base.articles:
+        return ("article removed or made a draft",)
+    if base.entry(page) is not None and head.entry(page) is None:
+        return (f"{SINGULAR[listing_page(page).split('/')[0]]} removed from the vocabulary",)
+    return tuple(_membership_reasons(page, base, head)) or ("page removed",)
+
+
+def _membership_reasons(page: str, base: Snapshot, head: Snapshot) -> list[str]:
+    """Why an index page (or feed) changed, from the articles it lists in each version."""
+    reasons: list[str] = []
+    old_members, new_members = base.members(page), head.members(page)
+    if new_members is not None:
+        old_members = old_members or set()
+        came, went = new_members - old_members, old_members - new_members
+        added = {p for p in came if p not in base.articles}
+        removed = {p for p in went if p not in head.articles}
+        if added:
+            reasons.append(f"{_count(len(added), 'article')} added")
+        if came - added:
+            reasons.append(f"{_count(len(came - added), 'article')} newly listed")
+        if removed:
+            reasons.append(f"{_count(len(removed), 'article')} removed")
+        if went - removed:
+            reasons.append(f"{_count(len(went - removed), 'article')} no longer listed")
+        edited = [p for p in old_members & new_members if _listing(base.articles[p]) != _listing(head.articles[p])]
+        if edited:
+            reasons.append(f"{_count(len(edited), 'listed article')} retitled or redated")
+        elif not page.endswith(".md"):  # a feed carries each article's summary and text too
+            changed = [
+                p for p in old_members & new_members if _fingerprint(base.articles[p]) != _fingerprint(head.articles[p])
+            ]
+            if changed:
+                reasons.append(f"{_count(len(changed), 'listed article')} changed")
+
+    return reasons
+
+
+def _changed_reasons(page: str, base: Snapshot, head: Snapshot) -> tuple[str, ...]:
+    reasons: list[str] = []
+    if page in head.articles and page in base.articles:
+        old, new = base.articles[page], head.articles[page]
+        if _fingerprint(old) != _fingerprint(new):
+            reasons.append("article changed")
+        if [article_path(a) for a in base.catalog.related(old)] != [article_path(a) for a in head.catalog.related(new)]:
+            reasons.append("related articles changed")
+        names = (
+            [base.catalog.entry(k).name for k in base.catalog.keys_of(old)],
+            [head.catalog.entry(k).name for k in head.catalog.keys_of(new)],
+        )
+        if names[0] != names[1] and "article changed" not in reasons:
+            reasons.append("tag names changed")
+        return tuple(reasons) or ("page changed",)
+
+    reasons += _membership_reasons(page, base, head)
+    old_entry, new_entry = base.entry(page), head.entry(page)
+    if old_entry is not None and new_entry is not None and old_entry != new_entry:
+        reasons.append(f"{SINGULAR[listing_page(page).split('/')[0]]} entry changed")
+    kind = listing_page(page).split("/")[0]
+    if listing_page(page) == f"{kind}/index.md" and kind in ENTITY_KINDS:
+        old_ids = set(base.catalog.vocabulary.entries[kind])
+        new_ids = set(head.catalog.vocabulary.entries[kind])
+        if new_ids - old_ids:
+            reasons.append(f"{_count(len(new_ids - old_ids), 'entry')} added")
+        if old_ids - new_ids:
+            reasons.append(f"{_count(len(old_ids - new_ids), 'entry')} removed")
+        if not reasons and any(
+            base.catalog.vocabulary.entries[kind][i] != head.catalog.vocabulary.entries[kind][i]
+            for i in old_ids & new_ids
+        ):
+            reasons.append("entries changed")
+    if not reasons and base.entry(page) is not None:
+        reasons.append("related entities changed")
+    return tuple(reasons) or ("page changed",)
+
+
+def compare(base: Snapshot, head: Snapshot) -> list[PageChange]:
+    """Every page that differs between the two snapshots, sorted by status then URL."""
+    changes: list[PageChange] = []
+    for page in sorted(set(base.pages) | set(head.pages)):
+        old, new = base.pages.get(page), head.pages.get(page)
+        if old == new:
+            continue
+        if old is None:
+            status, reasons, text, snap = "added", _added_reasons(page, base, head), new, head
+        elif new is None:
+            status, reasons, text, snap = "removed", _removed_reasons(page, base, head), old, base
+        else:
+            status, reasons, text, snap = "changed", _changed_reasons(page, base, head), new, head
+        source = snap.source_path(page) if page in snap.articles else ""
+        changes.append(PageChange(status, page, page_url(page), page_title(text), reasons, source))
+    order = {"added": 0, "changed": 1, "removed": 2}
+    return sorted(changes, key=lambda c: (order[c.status], c.url))
+
+
+# -- checks --------------------------------------------------------------------------------
+
+
+@dataclass
+class CheckSummary:
+    available: bool
+    files: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+
+def run_checks_on(project: Project, sources: list[str]) -> CheckSummary:
+    """``build_tools.checkers.run_checks`` on the given article files, if the checkers exist."""
+    if not sources:
+        return CheckSummary(True, [], [], "no article added or changed")
+    try:
+        from .checkers import run_checks  # written separately; optional until it lands
+    except ImportError as exc:
+        return CheckSummary(False, sources, [], f"checks not available ({exc})")
+    problems = run_checks(project, [project.root / s for s in sources])
+    shown = []
+    root = project.root.resolve().as_posix().rstrip("/") + "/"
+    for problem in problems:
+        path = problem.path
+        if path.startswith(root):
+            path = path[len(root) :]
+        shown.append(Problem(path, problem.line, problem.severity, problem.message, problem.rule))
+    return CheckSummary(True, sources, sorted(shown))
+
+
+# -- git -----------------------------------------------------------------------------------
+
+
+def git(cwd: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed") from exc
+    if result.returncode != 0:
+        raise GitError(f"git {' '.join(args)}: {result.stderr.strip() or 'failed'}")
+    return result.stdout.strip()
+
+
+def resolve_ref(repo: Path, ref: str) -> str:
+    if ref.startswith("-"):
+        raise GitError(f"Expected a git ref but received {ref!r}")
+    try:
+        return git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    except GitError:
+        raise GitError(f"Expected a commit but {ref!r} names none in {repo}") from None
+
+
+@contextlib.contextmanager
+def worktree(repo: Path, commit: str) -> Iterator[Path]:
+    """A detached worktree of ``commit`` in a temporary folder, removed afterwards whatever happens."""
+    holder = Path(tempfile.mkdtemp(prefix="explainer-diff-"))
+    tree = holder / "tree"
+    try:
+        git(repo, "worktree", "add", "--detach", "--quiet", str(tree), commit)
+        yield tree
+    finally:
+        with contextlib.suppress(GitError):
+            git(repo, "worktree", "remove", "--force", str(tree))
+        shutil.rmtree(holder, ignore_errors=True)
+        with contextlib.suppress(GitError):
+            git(repo, "worktree", "prune")
+
+
+@dataclass
+class Preview:
+    base: str  # the ref as given
+    base_commit: str
+    head: str  # the ref as given, or "working tree"
+    head_commit: str  # "" for the working tree
+    changes: list[PageChange]
+    checks: CheckSummary
+    head_problems: list[Problem] = field(default_factory=list)  # the head does not generate
+
+    def of_status(self, status: str) -> list[PageChange]:
+        return [c for c in self.changes if c.status == status]
+
+    @property
+    def changed_sources(self) -> list[str]:
+        """Article files of the head whose own page was added or whose article changed."""
+        return sorted(
+            {c.source for c in self.changes if c.source and (c.status == "added" or "article changed" in c.reasons)}
+        )
+
+
+def compare_refs(project: Project, base_ref: str, head_ref: str | None = None) -> Preview:
+    """Generate both versions and compare them. Raises GitError, or InputError for the base."""
+    from .problems import InputError
+
+    top = Path(git(project.root, "rev-parse", "--show-toplevel")).resolve()
+    inside = project.root.resolve().relative_to(top)
+    base_commit = resolve_ref(top, base_ref)
+    head_commit = resolve_ref(top, head_ref) if head_ref is not None else ""
+
+    with worktree(top, base_commit) as tree:
+        base = Snapshot.of(Project(tree / inside))
+
+    def finish(head_project: Project) -> Preview:
+        try:
+            head = Snapshot.of(head_project)
+        except InputError as exc:
+            checks = CheckSummary(False, [], [], "the pages could not be generated")
+            return Preview(base_ref, base_commit, head_ref or "working tree", head_commit, [], checks, exc.problems)
+        changes = compare(base, head)
+        preview = Preview(base_ref, base_commit, head_ref or "working tree", head_commit, changes, CheckSummary(True))
+        preview.checks = run_checks_on(head_project, preview.changed_sources)
+        return preview
+
+    if head_ref is None:
+        return finish(project)
+    with worktree(top, head_commit) as tree:
+        return finish(Project(tree / inside))
+
+
+# -- reports -------------------------------------------------------------------------------
+
+
+def md_text(text: str) -> str:
+    """Untrusted text as literal Markdown in a GitHub comment: no markup, links, HTML or @mentions."""
+    text = html.escape(" ".join(text.split()), quote=False)
+    text = re.sub(r"([\\`*_{}\[\]()#+!|~>])", r"\\\1", text)
+    text = text.replace("://", "\\://").replace("www.", "www&#46;")  # no autolinks
+    return text.replace("@", "&#64;")
+
+
+def md_code(text: str) -> str:
+    """Untrusted text as a Markdown code span (where backslash escapes do not apply)."""
+    return "`" + " ".join(text.replace("`", "'").split()) + "`"
+
+
+def join_url(base_url: str, url: str) -> str:
+    return base_url.rstrip("/") + url if base_url else url
+
+
+def to_markdown(preview: Preview, base_url: str = "") -> str:
+    short = (preview.base_commit[:7], preview.head_commit[:7])
+    head = f"{md_code(preview.head)} ({short[1]})" if preview.head_commit else "the working tree"
+    lines = [MARKER, "## Preview of the changes", ""]
+    lines.append(f"Compared {md_code(preview.base)} ({short[0]}) with {head}.")
+    if base_url:
+        lines.append(f"Preview: <{base_url}>")
+    lines.append("")
+    if preview.head_problems:
+        lines += ["**The pages could not be generated:**", ""]
+        lines += [f"- {md_text(p.format())}" for p in preview.head_problems[:MAX_ROWS]]
+        return "\n".join(lines) + "\n"
+    added, changed, removed = (preview.of_status(s) for s in ("added", "changed", "removed"))
+    lines.append(
+        f"**{_count(len(added), 'page')} added, {len(changed)} changed, {len(removed)} removed.**"
+        if preview.changes
+        else "**No page changes.**"
+    )
+    for title, group in (("Added", added), ("Changed", changed), ("Removed", removed)):
+        if not group:
+            continue
+        lines += ["", f"### {title} ({len(group)})", "", "| page | URL | why |", "| --- | --- | --- |"]
+        for change in group[:MAX_ROWS]:
+            name = md_text(change.title or change.url)
+            url = f"`{change.url}`"
+            if base_url and change.status != "removed":
+                url = f"[`{change.url}`]({join_url(base_url, change.url)})"
+            lines.append(f"| {name} | {url} | {md_text(', '.join(change.reasons))} |")
+        if len(group) > MAX_ROWS:
+            lines.append(f"| … and {len(group) - MAX_ROWS} more | | |")
+    lines += ["", "### Checks", ""]
+    checks = preview.checks
+    if not checks.available:
+        lines.append(f"_{md_text(checks.note)}_")
+    elif not checks.files:
+        lines.append(f"_{md_text(checks.note or 'nothing to check')}_")
+    else:
+        lines.append(
+            f"{_count(checks.errors, 'error')}, {_count(checks.warnings, 'warning')} "
+            f"in {_count(len(checks.files), 'changed article')}."
+        )
+        if checks.problems:
+            lines.append("")
+            lines += [f"- {md_text(p.format())}" for p in checks.problems[:MAX_ROWS]]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(preview: Preview, base_url: str = "") -> str:
+    def change(c: PageChange) -> dict:
+        data = asdict(c)
+        data["reasons"] = list(c.reasons)
+        if base_url and c.status != "removed":
+            data["preview_url"] = join_url(base_url, c.url)
+        return data
+
+    data = {
+        "base": {"ref": preview.base, "commit": preview.base_commit},
+        "head": {"ref": preview.head, "commit": preview.head_commit or None},
+        "summary": {s: len(preview.of_status(s)) for s in ("added", "changed", "removed")},
+        "added": [change(c) for c in preview.of_status("added")],
+        "changed": [change(c) for c in preview.of_status("changed")],
+        "removed": [change(c) for c in preview.of_status("removed")],
+        "checks": {
+            "available": preview.checks.available,
+            "note": preview.checks.note,
+            "files": preview.checks.files,
+            "errors": preview.checks.errors,
+            "warnings": preview.checks.warnings,
+            "problems": [asdict(p) for p in preview.checks.problems],
+        },
+        "generate_errors": [asdict(p) for p in preview.head_problems],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
