@@ -52,6 +52,7 @@ import unicodedata
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -596,6 +597,7 @@ def _confusable_pairs(word: str) -> list[tuple[str, str, str]]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def skeleton(label: str) -> str:
     """The form two names are compared in: NFKC, case-folded, confusable letters mapped to
     Latin, accents and punctuation dropped."""
@@ -807,8 +809,11 @@ def stale_title_problems(article: Article, vocabulary: Vocabulary, known: list[T
     day = article.meta.date
     texts = [(article.line_of("title"), article.meta.title), (article.line_of("summary"), article.meta.summary)]
     texts += prose_lines(article.body, article.body_line)
+    whole = "\n".join(text for _, text in texts)
     problems = []
     for term in terms(vocabulary) if known is None else known:
+        if not term.pattern.search(whole):  # one scan per term; most terms are not mentioned
+            continue
         for line, text in texts:
             for match in term.pattern.finditer(text):
                 if not term.government and match["then"]:

@@ -1,0 +1,309 @@
+"""The `check` command: one named case per rule in tests/check/, the CLI, formats, git.
+
+A case file starts with header lines, then the file's text:
+
+    # place: articles/2025/2025-05-19-unknown-id.md      (write the text to this path)
+    # append: articles/vocabulary/actors.yml             (or append it to this file)
+    # expect: <exact `path:line: severity: message` line>  (one per problem, or none)
+
+The case is added to the tiny archive of tests/check/archive.py (which has no problems at
+all), `check` runs on the whole archive, and the problems must be exactly the expected ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from build_tools import cli
+from build_tools.checkers import near_duplicate_pairs, run_checks
+from build_tools.pipeline import Project
+from tests.check.archive import ARTICLES, article_text, make_archive, write
+
+CASES = Path(__file__).parent / "check"
+REPO = Path(__file__).resolve().parent.parent
+SEED = "articles/2025/2025-05-19-trump-to-speak-with-putin-following-stalled-russia-ukraine-negotiations.md"
+
+
+def read_case(path: Path) -> tuple[dict[str, str], list[str], str]:
+    header: dict[str, str] = {}
+    expected: list[str] = []
+    lines = path.read_text("utf-8").split("\n")
+    index = 0
+    while index < len(lines) and lines[index].startswith("# "):
+        key, _, value = lines[index][2:].partition(":")
+        if key == "expect":
+            if value.strip():
+                expected.append(value.strip())
+        else:
+            header[key] = value.strip()
+        index += 1
+    return header, expected, "\n".join(lines[index:])
+
+
+def case_files() -> list[Path]:
+    return sorted(p for p in CASES.iterdir() if p.suffix in (".md", ".yml"))
+
+
+@pytest.fixture
+def archive(tmp_path: Path, monkeypatch) -> Path:
+    root = make_archive(tmp_path / "archive")
+    monkeypatch.chdir(root)  # messages show paths relative to the working folder
+    return root
+
+
+def formatted(root: Path, paths=None) -> list[str]:
+    return [p.format() for p in run_checks(Project(root), paths)]
+
+
+def test_the_tiny_archive_has_no_problems(archive):
+    assert formatted(archive) == []
+
+
+@pytest.mark.parametrize("case", case_files(), ids=lambda p: p.stem)
+def test_case(case: Path, archive: Path):
+    header, expected, text = read_case(case)
+    if "place" in header:
+        write(archive, header["place"], text)
+    else:
+        target = archive / header["append"]
+        target.write_text(target.read_text("utf-8") + text, encoding="utf-8")
+    assert formatted(archive) == expected
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def test_unknown_id_fails_with_file_line_and_suggestion(archive, capsys):
+    write(
+        archive,
+        "articles/2025/2025-05-19-typo.md",
+        article_text("title: T\ndate: 2025-05-19\nsummary: S\nactors: [vladimir-puttin]", "## A\n\nText.\n"),
+    )
+    assert cli.main(["check", "--root", str(archive)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "articles/2025/2025-05-19-typo.md:5: error: actors: Expected an id from vocabulary/actors.yml "
+        "but received 'vladimir-puttin'; did you mean 'vladimir-putin'?" in out
+    )
+    assert out.strip().endswith("1 error(s), 0 warning(s) in 1 file(s); 7 file(s) checked")
+
+
+def test_clean_and_warnings_only_exit_0(archive, capsys):
+    assert cli.main(["check", "--root", str(archive)]) == 0
+    assert "check: no problems" in capsys.readouterr().out
+    write(
+        archive,
+        "articles/vocabulary/topics.yml",
+        (archive / "articles/vocabulary/topics.yml").read_text() + "- id: unused\n  name: Unused\n  description: D.\n",
+    )
+    assert cli.main(["check", "--root", str(archive)]) == 0
+    assert "0 error(s), 1 warning(s)" in capsys.readouterr().out
+
+
+def test_only_the_given_paths_are_reported_but_duplicates_see_the_whole_archive(archive, capsys):
+    body = ARTICLES["2024/2024-01-15-sanctions-explained.md"][1]
+    write(archive, "articles/2025/2025-05-19-copy.md", article_text("title: T\ndate: 2025-05-19\nsummary: S", body))
+    write(archive, "articles/2025/2025-05-20-bad.md", article_text("title: T\ndate: 2025-05-20", "## A\n\nText.\n"))
+    assert cli.main(["check", "--root", str(archive), "articles/2025/2025-05-19-copy.md"]) == 1
+    out = capsys.readouterr().out
+    assert "articles/2025/2025-05-19-copy.md:7: error: body: Expected less than 90%" in out
+    assert "2024-01-15-sanctions-explained.md:" not in out.replace("shared with articles/2024", "")
+    assert "2025-05-20-bad.md" not in out
+
+
+def test_paths_that_cannot_be_checked_exit_2(archive, capsys):
+    assert cli.main(["check", "--root", str(archive), "nowhere.md"]) == 2
+    assert "nowhere.md: Expected an article file but found nothing at this path" in capsys.readouterr().err
+    assert cli.main(["check", "--root", str(archive), "mkdocs.yml"]) == 2
+    assert "Expected an article under articles/<YYYY>/ or a vocabulary file" in capsys.readouterr().err
+    assert cli.main(["check", "--root", str(archive / "articles" / "2024")]) == 2
+    assert "Expected an articles/ folder" in capsys.readouterr().err
+
+
+def test_bad_bytes_give_messages_not_tracebacks(archive, capsys):
+    (archive / "articles/2025").mkdir(exist_ok=True)
+    (archive / "articles/2025/2025-05-19-binary.md").write_bytes(b"---\ntitle: \xff\xfe\x00\n---\n")
+    (archive / "articles/2025/2025-05-19-control.md").write_bytes(b"---\ntitle: a\x07b\n---\n")
+    (archive / "articles/vocabulary/places.yml").write_bytes(b"- id: [unclosed\n")
+    assert cli.main(["check", "--root", str(archive)]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert "2025-05-19-binary.md:2: error: Expected UTF-8 text but found the byte 0xff" in captured.out
+    assert "2025-05-19-control.md:2: error: Expected text but found the control character U+0007" in captured.out
+    assert "articles/vocabulary/places.yml:2: error: Invalid YAML" in captured.out
+
+
+def test_json_format_is_stable(archive, capsys):
+    write(archive, "articles/2025/2025-05-20-bad.md", article_text("title: T\ndate: 2025-05-20", "## A\n\nText.\n"))
+    assert cli.main(["check", "--root", str(archive), "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document == {
+        "version": 1,
+        "problems": [
+            {
+                "path": "articles/2025/2025-05-20-bad.md",
+                "line": 2,
+                "severity": "error",
+                "rule": "schema",
+                "message": "summary: Required field is missing",
+            }
+        ],
+        "summary": {"errors": 1, "warnings": 0, "files": 1, "checked": 7},
+    }
+
+
+def test_github_format_caps_annotations_and_lists_the_rest(archive, capsys):
+    for day in range(1, 13):
+        write(
+            archive,
+            f"articles/2025/2025-05-{day:02d}-bad.md",
+            article_text(f"title: T\ndate: 2025-05-{day:02d}", "## A\n\nText, 50%, a:b.\n"),
+        )
+    assert cli.main(["check", "--root", str(archive), "--format", "github"]) == 1
+    lines = capsys.readouterr().out.strip().split("\n")
+    annotations = [line for line in lines if line.startswith("::error ")]
+    assert len(annotations) == 10
+    assert (
+        annotations[0]
+        == "::error file=articles/2025/2025-05-01-bad.md,line=2,title=schema::summary: Required field is missing"
+    )
+    assert "articles/2025/2025-05-11-bad.md:2: error: summary: Required field is missing" in lines
+    assert lines[-1].startswith("::notice title=check::12 error(s), 0 warning(s) in 12 file(s)")
+    assert "2 more listed above as plain lines" in lines[-1]
+
+
+def git(root: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_changed_since_reports_only_the_branch_files_as_github_annotations(archive, capsys):
+    # An old problem on main that the branch does not touch must not be reported.
+    write(
+        archive,
+        "articles/2025/2025-04-01-old-problem.md",
+        article_text("title: Old\ndate: 2025-04-01\nsummary: S\nactors: [nobody]", "## A\n\nText.\n"),
+    )
+    git(archive, "init", "-q", "-b", "main")
+    git(archive, "add", "-A")
+    git(archive, "commit", "-q", "-m", "main")
+    git(archive, "checkout", "-q", "-b", "add-article")
+    write(
+        archive,
+        "articles/2025/2025-05-19-new-bad.md",
+        article_text("title: New\ndate: 2025-05-19\nsummary: S\nactors: [vladimir-puttin]", "## A\n\nText.\n"),
+    )
+    git(archive, "add", "-A")
+    git(archive, "commit", "-q", "-m", "add an article")
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "main", "--format", "github"]) == 1
+    out = capsys.readouterr().out.strip().split("\n")
+    assert out == [
+        "::error file=articles/2025/2025-05-19-new-bad.md,line=5,title=vocabulary-id::actors: Expected an id from "
+        "vocabulary/actors.yml but received 'vladimir-puttin'; did you mean 'vladimir-putin'?",
+        "::notice title=check::1 error(s), 0 warning(s) in 1 file(s); 1 file(s) checked",
+    ]
+    # Nothing changed since the branch itself: clean. A bad ref: could not run.
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "HEAD"]) == 0
+    assert "no problems; 0 file(s) checked" in capsys.readouterr().out
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "no-such-branch"]) == 2
+    assert "Expected a git branch, tag or commit but received 'no-such-branch'" in capsys.readouterr().err
+
+
+def test_changed_since_outside_git_exits_2(archive, capsys):
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "main"]) == 2
+    assert "check: git" in capsys.readouterr().err
+
+
+# -- near-duplicates at scale -----------------------------------------------------------------
+
+
+def test_near_duplicate_detection_is_roughly_linear():
+    import random
+    import time
+
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(5000)]
+    texts = [" ".join(rng.choice(words) for _ in range(300)) for _ in range(2000)]
+    texts.append(texts[10][:-40] + " one two three four five six")  # a near copy of text 10
+    started = time.perf_counter()
+    pairs = near_duplicate_pairs(texts)
+    elapsed = time.perf_counter() - started
+    assert [(a, b) for a, b, _ in pairs] == [(10, 2000)]
+    assert elapsed < 10, f"2,001 articles took {elapsed:.1f}s"
+
+
+# -- the real archive and its seed article ----------------------------------------------------
+
+
+def test_the_sample_archive_has_no_errors(monkeypatch):
+    monkeypatch.chdir(REPO)
+    errors = [p.format() for p in run_checks(Project(REPO)) if p.severity == "error"]
+    assert errors == []
+
+
+def test_the_seed_article_warns_about_the_current_biden_administration(tmp_path, monkeypatch):
+    root = make_archive(tmp_path)
+    seed = (REPO / SEED).read_text("utf-8")
+    write(root, SEED, seed)
+    monkeypatch.chdir(root)
+    stale = [p.format() for p in run_checks(Project(root), [root / SEED]) if p.rule == "stale-title"]
+    assert stale == [
+        f"{SEED}:17: warning: stale title: Expected 'the former Biden administration' on 2025-05-19, when the Biden "
+        "administration is no longer in office (Joe Biden: US President 2021-01-20 to 2025-01-20), but received "
+        "'the current Biden administration'"
+    ]
+    # The issue quotes "former US President Donald Trump" in the seed; its text does not have it
+    # (see tests/check/stale-former-title.md). Added to the same article, it is warned about too.
+    write(root, SEED, seed.replace("Trump's decision to speak", "Former US President Donald Trump's decision to speak"))
+    stale = [p.format() for p in run_checks(Project(root), [root / SEED]) if p.rule == "stale-title"]
+    assert stale[0] == (
+        f"{SEED}:14: warning: stale title: Expected 'US President Donald Trump' on 2025-05-19, when Donald Trump is "
+        "US President (US President 2017-01-20 to 2021-01-20, from 2025-01-20), but received "
+        "'Former US President Donald Trump'"
+    )
+
+
+def test_the_seed_article_warns_with_the_real_vocabulary(monkeypatch):
+    monkeypatch.chdir(REPO)
+    actors = (REPO / "articles/vocabulary/actors.yml").read_text("utf-8")
+    if (
+        not re.search(r"^- id: joe-biden$", actors, re.M)
+        or "roles:" not in actors.split("- id: joe-biden", 1)[1].split("\n- id:", 1)[0]
+    ):
+        pytest.skip("the real vocabulary has no joe-biden entry with roles yet")
+    stale = [p.message for p in run_checks(Project(REPO), [REPO / SEED]) if p.rule == "stale-title"]
+    assert any("'the current Biden administration'" in m and "2021-01-20 to 2025-01-20" in m for m in stale), stale
+
+
+# -- every command is documented --------------------------------------------------------------
+
+
+def test_every_command_has_help_and_a_row_in_the_readme(capsys):
+    parser = cli.make_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    readme = (REPO / "README.md").read_text("utf-8")
+    table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z-]+)[ `]", table, re.M))
+    helps = {choice.dest: choice.help for choice in subparsers._choices_actions}
+    for name in cli.COMMANDS:
+        assert name in subparsers.choices
+        assert helps.get(name), f"{name} has no help text"
+        assert name in documented, f"{name} is missing from the README's Commands table"
+        with pytest.raises(SystemExit) as exit_:
+            cli.main([name, "--help"])
+        assert exit_.value.code == 0
+        assert capsys.readouterr().out.startswith("usage:")
