@@ -13,8 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from build_tools.generators import GENERATED  # noqa: E402
 from build_tools.pipeline import Project, generate  # noqa: E402
 from build_tools.problems import InputError  # noqa: E402
+from build_tools.sanitize import clean_html, clean_text, is_generated_page, removed  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.build_tools")
 _state = {"command": None}
@@ -22,6 +24,16 @@ _state = {"command": None}
 
 def on_startup(command: str, dirty: bool = False, **_) -> None:
     _state["command"] = command
+
+
+def on_post_build(config, **_) -> None:
+    """In serve mode, link the search index of the last `make site` into the served folder."""
+    if _state["command"] != "serve":
+        return
+    built = Project(Path(config.config_file_path).resolve().parent).site / "pagefind"
+    served = Path(config.site_dir) / "pagefind"
+    if built.is_dir() and not served.exists():
+        served.symlink_to(built, target_is_directory=True)
 
 
 def on_pre_build(config, **_) -> None:
@@ -37,3 +49,39 @@ def on_pre_build(config, **_) -> None:
         return
     if changed:
         log.info("regenerated %d page(s)", len(changed))
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Clean every generated page's HTML with the allowlist of ``build_tools.sanitize``.
+
+    Whatever raw HTML an article body holds, no <script>, event handler or javascript: URL
+    reaches site/. What was removed is logged as a warning naming the page and its source:
+    `mkdocs build --strict` (make site) then fails and site/ stays as it was, so such an
+    article is rejected; `mkdocs serve` shows the page cleaned. Hand-written pages are kept.
+    """
+    src_uri = page.file.src_uri
+    if not is_generated_page(src_uri, GENERATED):
+        return html
+    cleaned = clean_html(html)
+    lost = removed(html, cleaned)
+    if lost:
+        source = _source_of(src_uri, page.meta or {})
+        log.warning("%s: raw HTML not allowed, removed: %s", source, ", ".join(lost))
+    for item in _toc_items(page.toc):
+        item.title = clean_text(item.title)
+    return cleaned
+
+
+def _source_of(src_uri: str, meta: dict) -> str:
+    parts = src_uri.split("/")
+    if len(parts) == 3 and parts[0] == "articles" and isinstance(meta.get("date"), str):
+        return f"articles/{parts[1]}/{meta['date']}-{parts[2]} (docs/{src_uri})"
+    if parts[0] in ("actors", "topics", "places") and len(parts) >= 2:
+        return f"articles/vocabulary/{parts[0]}.yml (docs/{src_uri})"
+    return f"docs/{src_uri}"
+
+
+def _toc_items(items):
+    for item in items or []:
+        yield item
+        yield from _toc_items(getattr(item, "children", None))

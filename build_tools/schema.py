@@ -27,6 +27,7 @@ WIKIDATA_RE = re.compile(r"^Q[1-9]\d*$")
 SUMMARY_MAX = 300
 TITLE_MAX = 200
 ENTITY_KINDS = ("actors", "topics", "places")
+RESERVED_IDS = frozenset({"index"})
 
 
 def _describe(value: Any) -> str:
@@ -174,6 +175,9 @@ class VocabularyEntry(Strict):
     def _slug(cls, value: str) -> str:
         if not SLUG_RE.match(value):
             raise ValueError(f"Expected a lowercase ASCII slug like 'united-nations' but received {value!r}")
+        if value in RESERVED_IDS:
+            # actors/index.md is the overview of all actors: an entry 'index' would overwrite it
+            raise ValueError(f"Expected an id other than {value!r}, which names the overview page of its kind")
         return value
 
     @field_validator("wikidata")

@@ -8,6 +8,7 @@ so that messages can point at it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,11 +52,15 @@ def decode_text(raw: bytes) -> str:
             line,
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    for number, content in enumerate(text.split("\n"), start=1):
-        bad = next((c for c in content if ord(c) < 32 and c != "\t" or ord(c) == 127), None)
-        if bad is not None:
-            raise YamlError(f"Expected text but found the control character U+{ord(bad):04X}", number)
+    found = CONTROL_RE.search(text)
+    if found:
+        number = text.count("\n", 0, found.start()) + 1
+        raise YamlError(f"Expected text but found the control character U+{ord(found.group()):04X}", number)
     return text
+
+
+# Control characters other than tab and line feed: C0, DEL, C1, and lone surrogates.
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def load(text: str, first_line: int = 1) -> Located:
@@ -98,6 +103,20 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], first: int) ->
         return [_build(item, path + (i,), lines, first) for i, item in enumerate(node.value)]
     if node.tag == "tag:yaml.org,2002:null" or (node.style is None and node.value in ("", "~", "null")):
         return None
+    # A quoted scalar can spell any character as an escape ("\0", "\e", "\x9b", "\uD800"):
+    # hold values to the same rule as the file's raw text (tabs and line breaks allowed).
+    found = CONTROL_RE.search(node.value)
+    bad = found.group() if found else None
+    if bad is not None:
+        items = [part for part in path if isinstance(part, int)]
+        field_name = ".".join(part for part in path if isinstance(part, str))
+        field_name += f" (item {items[-1] + 1})" if items else ""
+        raise YamlError(
+            f"{field_name + ': ' if field_name else ''}Expected text but found the "
+            f"{'lone surrogate' if 0xD800 <= ord(bad) <= 0xDFFF else 'control character'} "
+            f"U+{ord(bad):04X} (written as an escape)",
+            node.start_mark.line + first,
+        )
     return node.value
 
 
