@@ -22,7 +22,7 @@ generate: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/python -m build_tools generate
-	$(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --dirty
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -86,11 +86,12 @@ def render_pages(project: Project) -> tuple[dict[str, str], Catalog]:
     return PageGenerator(catalog, project.site_url).pages(), catalog
 
 
-def generate(project: Project, in_place: bool = False) -> tuple[int, list[str]]:
-    """Write the pages into docs/; returns (pages written, changed names in place mode)."""
+def generate(project: Project, in_place: bool = False) -> tuple[int, list[str], list[str]]:
+    """Write the pages into docs/; returns (page count, pages written anew, pages removed)."""
     pages, _ = render_pages(project)
     writer = DocsWriter(project.docs)
     if in_place:
-        return len(pages), writer.in_place(pages)
-    writer.swap(pages)
-    return len(pages), []
+        changed = writer.in_place(pages)
+        return len(pages), changed, []
+    changes = writer.swap(pages)
+    return len(pages), changes.changed, changes.removed

@@ -15,6 +15,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from .generators import GENERATED
@@ -67,6 +68,22 @@ def _is_generated(relative: Path) -> bool:
     return relative.parts[0] in GENERATED
 
 
+@dataclass(frozen=True)
+class Changes:
+    """Generated pages (docs/-relative names) written anew and removed by one run."""
+
+    changed: list[str]
+    removed: list[str]
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 class DocsWriter:
     def __init__(self, docs_dir: Path):
         self.docs_dir = docs_dir
@@ -78,22 +95,40 @@ class DocsWriter:
             if not target.is_relative_to(resolved_root) or not _is_generated(Path(name)):
                 raise ValueError(f"refusing to write {name!r}: outside the generated folders of {root}")
 
-    def swap(self, pages: dict[str, str]) -> None:
+    def swap(self, pages: dict[str, str]) -> Changes:
+        """Build the new docs/ beside the old one and exchange them.
+
+        Unchanged files are hard-linked into the new tree, so they keep their modification
+        time and ``mkdocs build --dirty`` re-renders only the pages that really changed.
+        Nothing ever writes into a linked file: changed pages are new files.
+        """
         remove_leftovers(self.docs_dir)
         staging = self.docs_dir.with_name(f"{self.docs_dir.name}.tmp-{os.getpid()}")
         self._check_inside(pages, staging)
+        staging.mkdir(parents=True)
+        kept: set[str] = set()
+        removed: list[str] = []
         if self.docs_dir.exists():
-            shutil.copytree(
-                self.docs_dir,
-                staging,
-                ignore=lambda folder, names: [n for n in names if Path(folder) == self.docs_dir and n in GENERATED],
-            )
-        staging.mkdir(parents=True, exist_ok=True)
+            for path in sorted(p for p in self.docs_dir.rglob("*") if p.is_file()):
+                name = path.relative_to(self.docs_dir).as_posix()
+                if _is_generated(Path(name)):
+                    if name not in pages:
+                        removed.append(name)
+                        continue
+                    if path.read_bytes() != pages[name].encode("utf-8"):
+                        continue
+                    kept.add(name)
+                _link_or_copy(path, staging / name)
+        changed = []
         for name, text in pages.items():
+            if name in kept:
+                continue
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")
+            changed.append(name)
         swap_in(staging, self.docs_dir)
+        return Changes(changed, removed)
 
     def in_place(self, pages: dict[str, str]) -> list[str]:
         """Write changed pages, delete stale generated ones; returns what changed."""

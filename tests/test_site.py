@@ -77,3 +77,32 @@ def test_failed_mkdocs_build_keeps_previous_site(built, golden_archive, capsys):
     assert main(["build", "--root", str(golden_archive)]) == 1
     assert (built / "index.html").read_bytes() == before
     assert not list(golden_archive.glob("site.tmp-*"))
+
+
+def _html_files(site):
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and "pagefind" not in p.parts and p.name != ".build-stamp.json"
+    }
+
+
+def test_incremental_rebuild_renders_only_changed_pages_and_equals_a_clean_build(built, golden_archive, capsys):
+    article = golden_archive / "articles/2025/2025-05-19-putin-and-the-talks.md"
+    article.write_text(article.read_text("utf-8").replace("The talks stalled.", "The talks resumed."), "utf-8")
+    (golden_archive / "articles/2024/2024-11-30-no-tags-and-no-source.md").unlink()
+    capsys.readouterr()
+    assert main(["build", "--root", str(golden_archive)]) == 0
+    out = capsys.readouterr().out
+    # the article, the 2024 year page, the archive overview, the home page and the whole-archive feed
+    assert "(5 written, 1 removed)" in out and "incremental, 5 page(s) re-rendered" in out
+    page = (built / "articles/2025/putin-and-the-talks/index.html").read_text("utf-8")
+    assert "The talks resumed." in page
+    assert not (built / "articles/2024/no-tags-and-no-source").exists()
+    incremental = _html_files(built)
+    assert main(["build", "--root", str(golden_archive), "--full"]) == 0
+    assert "(clean)" in capsys.readouterr().out
+    clean = _html_files(built)
+    assert sorted(incremental) == sorted(clean)
+    differing = [name for name in clean if incremental[name] != clean[name] and not name.endswith("sitemap.xml.gz")]
+    assert differing == []

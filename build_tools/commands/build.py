@@ -1,8 +1,18 @@
-"""``build``: generate the pages, then build the site with MkDocs into site/ (what ``make site`` runs)."""
+"""``build``: generate the pages, then build the site with MkDocs into site/ (what ``make site`` runs).
+
+The new site is built in ``site.tmp-<pid>/`` and swapped in only when MkDocs and the search
+indexer both succeeded. When nothing that shapes every page changed since the last build
+(``mkdocs.yml``, the theme overrides, this package, the theme's version, ``SITE_URL``), the
+staging folder starts as a copy of the current site and MkDocs re-renders only the pages whose
+Markdown changed (``--dirty``); otherwise it is a clean build.
+"""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.metadata
+import json
 import os
 import shutil
 import subprocess
@@ -10,52 +20,113 @@ import sys
 import time
 from pathlib import Path
 
+from ..generators import page_url
 from ..pipeline import Project, generate
 from ..problems import InputError
 from ..writers import remove_leftovers, swap_in
 from . import report
+
+STAMP = ".build-stamp.json"
+PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "build",
         help="generate the pages and build the whole site into site/ (make site)",
-        description="generate, then `mkdocs build --strict` into a staging folder that replaces "
-        "site/ only when the build succeeded.",
+        description="generate, then `mkdocs build --strict` and the Pagefind search index into a "
+        "staging folder that replaces site/ only when everything succeeded. Rebuilds after an "
+        "edit re-render only the changed pages unless --full is given.",
     )
     parser.add_argument("--root", type=Path, default=None, help="archive folder (default: found from here)")
+    parser.add_argument("--full", action="store_true", help="render every page even if an incremental build is possible")
     parser.set_defaults(func=run)
+
+
+def build_stamp(project: Project) -> str:
+    """A digest of everything that shapes every page; a change forces a clean build."""
+    digest = hashlib.sha256()
+    inputs = [project.root / "mkdocs.yml", *sorted((project.root / "overrides").rglob("*")), *sorted(PACKAGE.rglob("*.py"))]
+    for path in inputs:
+        if path.is_file():
+            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in ("mkdocs", "mkdocs-material", "pagefind"):
+        digest.update(f"{package}={importlib.metadata.version(package)}".encode())
+    digest.update(os.environ.get("SITE_URL", "").encode())
+    return digest.hexdigest()
+
+
+def _previous_stamp(site: Path) -> str | None:
+    try:
+        return json.loads((site / STAMP).read_text("utf-8"))["stamp"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _copy_site(source: Path, target: Path) -> None:
+    """Copy site/ keeping modification times (MkDocs' --dirty compares them)."""
+    result = subprocess.run(["cp", "-a", "--reflink=auto", str(source), str(target)], capture_output=True)
+    if result.returncode != 0:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target, copy_function=shutil.copy2)
+
+
+def _remove_outputs(staging: Path, removed: list[str]) -> None:
+    for name in removed:
+        if name.endswith(".md"):
+            target = staging / page_url(name) / "index.html"
+        else:
+            target = staging / name
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != staging and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def _fail(staging: Path, message: str) -> int:
+    shutil.rmtree(staging, ignore_errors=True)
+    print(f"build: {message}; site/ is unchanged", file=sys.stderr)
+    return 1
 
 
 def run(args: argparse.Namespace) -> int:
     project = Project(args.root.resolve()) if args.root else Project.find()
+    started = time.monotonic()
     try:
-        count, _ = generate(project)
+        count, changed, removed = generate(project)
     except InputError as exc:
         report(exc.problems)
         print("build: nothing written; docs/ and site/ are unchanged")
         return 1
-    print(f"generate: {count} pages written to {project.docs}")
+    print(f"generate: {count} pages ({len(changed)} written, {len(removed)} removed) in {time.monotonic() - started:.1f} s")
     remove_leftovers(project.site)
     staging = project.site.with_name(f"{project.site.name}.tmp-{os.getpid()}")
+    stamp = build_stamp(project)
+    incremental = not args.full and project.site.is_dir() and _previous_stamp(project.site) == stamp
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(staging)]
+    if incremental:
+        _copy_site(project.site, staging)
+        _remove_outputs(staging, removed)
+        shutil.rmtree(staging / "pagefind", ignore_errors=True)
+        command.append("--dirty")
+        env_extra = {"ARCHIVE_INCREMENTAL": "1"}
+    else:
+        env_extra = {}
     # The MkDocs hook imports build_tools: make this very package importable from any archive folder.
-    package_root = str(Path(__file__).resolve().parents[2])
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-    result = subprocess.run(command, cwd=project.root, env=env)
-    if result.returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        print("build: mkdocs build failed; site/ is unchanged", file=sys.stderr)
-        return 1
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env_extra}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE.parent), env.get("PYTHONPATH")]))
+    started = time.monotonic()
+    if subprocess.run(command, cwd=project.root, env=env).returncode != 0:
+        return _fail(staging, "mkdocs build failed")
+    mode = f"incremental, {len(changed)} page(s) re-rendered" if incremental else "clean"
+    print(f"build: pages rendered ({mode}) in {time.monotonic() - started:.1f} s")
     indexer = [sys.executable, "-m", "pagefind", "--site", str(staging), "--silent", "--exclude-selectors", ".headerlink"]
     started = time.monotonic()
-    indexed = subprocess.run(indexer, cwd=project.root, env=env)
-    if indexed.returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        print("build: search indexing (Pagefind) failed; site/ is unchanged", file=sys.stderr)
-        return 1
+    if subprocess.run(indexer, cwd=project.root, env=env).returncode != 0:
+        return _fail(staging, "search indexing (Pagefind) failed")
     print(f"build: search index written in {time.monotonic() - started:.1f} s")
+    (staging / STAMP).write_text(json.dumps({"stamp": stamp}) + "\n", encoding="utf-8")
     swap_in(staging, project.site)
     print(f"build: site written to {project.site}")
     return 0

@@ -24,10 +24,10 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     project = Project(args.root.resolve()) if args.root else Project.find()
     try:
-        count, _ = generate(project)
+        count, changed, removed = generate(project)
     except InputError as exc:
         report(exc.problems)
         print("generate: nothing written; docs/ is unchanged")
         return 1
-    print(f"generate: {count} pages written to {project.docs}")
+    print(f"generate: {count} pages in {project.docs} ({len(changed)} written, {len(removed)} removed)")
     return 0
