@@ -591,7 +591,8 @@ def _confusable_pairs(word: str) -> list[tuple[str, str, str]]:
     found = confusables.is_confusable(word, greedy=True, preferred_aliases=["latin"]) or []
     out = []
     for item in found:
-        latin = [h["c"] for h in item["homoglyphs"] if categories.alias(h["c"]) == "LATIN"]
+        # a homoglyph may be a sequence of characters (e.g. two apostrophes): only single letters map
+        latin = [h["c"] for h in item["homoglyphs"] if len(h["c"]) == 1 and categories.alias(h["c"]) == "LATIN"]
         if latin:
             out.append((item["character"], item["alias"], latin[0]))
     return out
@@ -601,7 +602,7 @@ def _confusable_pairs(word: str) -> list[tuple[str, str, str]]:
 def skeleton(label: str) -> str:
     """The form two names are compared in: NFKC, case-folded, confusable letters mapped to
     Latin, accents and punctuation dropped."""
-    text = unicodedata.normalize("NFKC", label)
+    text = re.sub(r"[^\w\s]|_", " ", unicodedata.normalize("NFKC", label))  # punctuation first: it has look-alike letters
     mapping = {char: latin for char, _alias, latin in _confusable_pairs(text)}
     text = "".join(mapping.get(c, c) for c in text).casefold()
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
@@ -730,13 +731,22 @@ class Term:
     government: bool
 
     def roles(self, title: str | None = None):
-        return [r for r in self.holder.roles if title is None or _title_key(r.title) == _title_key(title)]
+        roles = self.holder.roles
+        if self.government and self.holder is not self.entry:
+            # "<X> administration" is in office while X heads it, not while X was a deputy
+            heads = [r for r in roles if HEAD_RE.search(r.title) and not DEPUTY_RE.search(r.title)]
+            roles = heads or roles
+        return [r for r in roles if title is None or _title_key(r.title) == _title_key(title)]
 
     def describe(self, title: str | None = None) -> str:
         roles = self.roles(title) or self.roles()
         spans = ", ".join(f"{r.start} to {r.end}" if r.end else f"from {r.start}" for r in roles)
         prefix = f"{self.holder.name}: " if self.holder is not self.entry else ""
         return f"{prefix}{roles[0].title} {spans}" if roles else ""
+
+
+HEAD_RE = re.compile(r"\b(president|prime minister|chancellor|premier)\b", re.I)
+DEPUTY_RE = re.compile(r"\b(vice|deputy)\b", re.I)
 
 
 def _title_key(title: str) -> str:
