@@ -1,0 +1,1 @@
+"""Benchmarks of the archive build on synthetic archives: ``python -m bench``."""
