@@ -5,6 +5,7 @@ Generators only look things up here; none of them scans the whole archive per pa
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -68,6 +69,7 @@ class Catalog:
     by_year: dict[int, list[Article]] = field(default_factory=dict)
     co_occurrence: dict[Key, Counter] = field(default_factory=dict)
     position: dict[tuple[Key, int], int] = field(default_factory=dict)
+    rank: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, articles: list[Article], vocabulary: Vocabulary) -> tuple[Catalog, list[Problem]]:
@@ -94,6 +96,7 @@ class Catalog:
                 co[key].update(other for other in keys if other != key)
         self.by_entity, self.by_year, self.co_occurrence = dict(by_entity), dict(by_year), dict(co)
         self.position = position
+        self.rank = {id(article): index for index, article in enumerate(self.articles)}
 
     def keys_of(self, article: Article) -> list[Key]:
         return [(kind, i) for kind in ENTITY_KINDS for i in article.ids(kind) if (kind, i) in self.vocabulary]
@@ -119,16 +122,16 @@ class Catalog:
         is exact.
         """
         scores: Counter = Counter()
-        found: dict[int, Article] = {}
+        rank = self.rank
         for key in self.keys_of(article):
             items = self.by_entity.get(key, [])
             at = self.position[(key, id(article))]
             for other in items[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1]:
-                if other is not article:
-                    scores[id(other)] += 1
-                    found[id(other)] = other
-        ranked = sorted(found.values(), key=lambda other: (-scores[id(other)], *newest_first(other)))
-        return ranked[:limit]
+                scores[rank[id(other)]] += 1
+        scores.pop(rank[id(article)], None)
+        # rank = place in the newest-first archive, so ties go to the newest
+        best = heapq.nsmallest(limit, scores, key=lambda r: (-scores[r], r))
+        return [self.articles[r] for r in best]
 
 
 def duplicate_url_problems(articles: list[Article]) -> list[Problem]:

@@ -55,7 +55,8 @@ def frontmatter(fields: dict) -> str:
     """Page frontmatter. The theme prints ``title`` and ``description`` into HTML unescaped
     (``<title>``, ``<meta name="description">``), so they are HTML-escaped here, once."""
     fields = {k: html.escape(v, quote=True) if k in ("title", "description") else v for k, v in fields.items()}
-    dumped = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: same output, far faster
+    dumped = yaml.dump(fields, Dumper=dumper, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
     return f"---\n{dumped}---\n\n"
 
 

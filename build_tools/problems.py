@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,16 +20,21 @@ class Problem:
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    """A path as the user would type it: relative to the working folder when inside it."""
-    path = Path(path)
-    for base in (Path.cwd(), root):
+    """A path as the user would type it: relative to the working folder when inside it,
+    else to ``root``. Called for every file read, so it avoids resolving symlinks."""
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the working folder was deleted
+        cwd = None
+    absolute = Path(os.path.abspath(path))
+    for base in (cwd, root):
         if base is None:
             continue
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            return absolute.relative_to(os.path.abspath(base)).as_posix()
         except ValueError:
             continue
-    return path.as_posix()
+    return Path(path).as_posix()
 
 
 class InputError(Exception):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -30,7 +31,7 @@ class Article:
     shown: str = ""  # the path as messages print it
 
 
-    @property
+    @cached_property
     def slug(self) -> str:
         match = FILENAME_RE.match(self.path.name)
         return match["slug"] if match else self.path.stem
