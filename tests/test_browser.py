@@ -70,6 +70,7 @@ def test_search_filters_narrow_results(sample_site):
         page.goto(base + "search/?q=Russia")
         page.locator(".archive-search__result").first.wait_for(timeout=15_000)
         everything = page.locator(".archive-search__result").count()
+        page.locator("#archive-search-filterbox > summary").click()
         page.get_by_role("checkbox", name="Article").check()
         page.wait_for_function(
             "document.querySelectorAll('.archive-search__result').length < %d" % everything, timeout=10_000
@@ -100,6 +101,8 @@ def test_no_serious_accessibility_violations(sample_site, name):
         page.goto(base + A11Y_PAGES[name])
         if name == "search":
             page.locator(".archive-search__result").first.wait_for(timeout=15_000)
+            page.locator("#archive-search-filterbox > summary").click()
+            page.locator("#archive-search-filters input[type=checkbox]").first.wait_for(timeout=10_000)
         results = Axe().run(page)
         serious = [
             f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
@@ -124,9 +127,17 @@ def test_search_is_keyboard_reachable(sample_site):
         page.locator(".archive-search__result").first.wait_for(timeout=15_000)
         for _ in range(10):
             page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement && document.activeElement.tagName") == "SUMMARY":
+                break
+        else:
+            pytest.fail("the filter panel is not reachable with Tab from the search box")
+        page.keyboard.press("Enter")  # opens the filter panel
+        page.locator("#archive-search-filters input[type=checkbox]").first.wait_for(timeout=10_000)
+        for _ in range(10):
+            page.keyboard.press("Tab")
             if page.evaluate("document.activeElement && document.activeElement.type") == "checkbox":
                 break
         else:
-            pytest.fail("no filter checkbox is reachable with Tab from the search box")
+            pytest.fail("no filter checkbox is reachable with Tab from the filter panel")
         page.keyboard.press("Space")
         page.wait_for_function("location.search.includes('type=')", timeout=10_000)

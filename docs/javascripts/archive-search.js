@@ -16,10 +16,11 @@
     ["place", "Places", "all"],
     ["year", "Year", "any"],
   ];
-  const PAGE = 20;
+  const PAGE = 10;
   const VISIBLE_OPTIONS = 8;
   const input = document.getElementById("archive-search-input");
   const filtersEl = document.getElementById("archive-search-filters");
+  const filterBox = document.getElementById("archive-search-filterbox");
   const resultsEl = document.getElementById("archive-search-results");
   const statusEl = document.getElementById("archive-search-status");
   const moreEl = document.getElementById("archive-search-more");
@@ -188,7 +189,19 @@
       pagefind = module;
       await pagefind.options({ baseUrl: siteRoot, excerptLength: 24 });
       await pagefind.init();
-      buildFilters(await pagefind.filters());
+      // The filter lists are loaded only when asked for: on a large archive they weigh more
+      // than a whole search, and most searches do not use them.
+      let filtersLoaded = false;
+      const loadFilters = async () => {
+        if (filtersLoaded) return;
+        filtersLoaded = true;
+        buildFilters(await pagefind.filters());
+      };
+      filterBox.addEventListener("toggle", () => { if (filterBox.open) loadFilters(); });
+      if (GROUPS.some(([key]) => selected[key].size)) {
+        filterBox.open = true;
+        await loadFilters();
+      }
       await run();
       input.focus();
     })
