@@ -736,13 +736,26 @@ class Term:
             # "<X> administration" is in office while X heads it, not while X was a deputy
             heads = [r for r in roles if HEAD_RE.search(r.title) and not DEPUTY_RE.search(r.title)]
             roles = heads or roles
-        return [r for r in roles if title is None or _title_key(r.title) == _title_key(title)]
+        if title is None:
+            return list(roles)
+        key = _title_key(title)
+        exact = [r for r in roles if _title_key(r.title) == key]
+        if exact:
+            return exact
+        # "President Biden" names the office by its last words: US President, not US Vice President
+        return [
+            r
+            for r in roles
+            if _title_key(r.title).endswith(" " + key) and not DEPUTY_RE.search(_title_key(r.title)[: -len(key)])
+        ]
 
     def describe(self, title: str | None = None) -> str:
         roles = self.roles(title) or self.roles()
-        spans = ", ".join(f"{r.start} to {r.end}" if r.end else f"from {r.start}" for r in roles)
+        spans: dict[str, list[str]] = {}
+        for r in roles:
+            spans.setdefault(r.title, []).append(f"{r.start} to {r.end}" if r.end else f"from {r.start}")
         prefix = f"{self.holder.name}: " if self.holder is not self.entry else ""
-        return f"{prefix}{roles[0].title} {spans}" if roles else ""
+        return prefix + "; ".join(f"{t} {', '.join(s)}" for t, s in spans.items()) if roles else ""
 
 
 HEAD_RE = re.compile(r"\b(president|prime minister|chancellor|premier)\b", re.I)

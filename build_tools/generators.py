@@ -154,9 +154,10 @@ class PageGenerator:
             frontmatter(fields),
             f"# {inline(meta.title)}\n",
             f'<p class="article-byline" markdown>{" · ".join(byline)}</p>\n',
-            f'<p class="article-summary" markdown>{inline(meta.summary)}</p>\n',
-            article.body.strip() + "\n",
         ]
+        if not _opens_with(article.body, meta.summary):  # a lead sentence used as summary is not shown twice
+            parts.append(f'<p class="article-summary" markdown>{inline(meta.summary)}</p>\n')
+        parts.append(article.body.strip() + "\n")
         related = self.catalog.related(article, RELATED)
         if related:
             items = self.article_list(page, related)
@@ -367,6 +368,17 @@ class PageGenerator:
                 more = f"[All {kind}]({link(page, f'{kind}/index.md')})"
                 parts.append(f"## Most covered {kind}\n\n{items}\n\n{more}\n")
         return "\n".join(parts)
+
+
+def _plain(text: str) -> str:
+    text = re.sub(r"\]\([^)]*\)", "", text)  # drop link targets
+    return re.sub(r"[\W_]+", " ", text).strip().casefold()
+
+
+def _opens_with(body: str, summary: str) -> bool:
+    first = body.strip().split("\n\n", 1)[0]
+    wanted = _plain(summary.removesuffix("…").removesuffix("..."))
+    return bool(wanted) and _plain(first).startswith(wanted)
 
 
 def _group(articles: list[Article], key) -> list[tuple[int, list[Article]]]:
