@@ -602,7 +602,9 @@ def _confusable_pairs(word: str) -> list[tuple[str, str, str]]:
 def skeleton(label: str) -> str:
     """The form two names are compared in: NFKC, case-folded, confusable letters mapped to
     Latin, accents and punctuation dropped."""
-    text = re.sub(r"[^\w\s]|_", " ", unicodedata.normalize("NFKC", label))  # punctuation first: it has look-alike letters
+    text = re.sub(
+        r"[^\w\s]|_", " ", unicodedata.normalize("NFKC", label)
+    )  # punctuation first: it has look-alike letters
     mapping = {char: latin for char, _alias, latin in _confusable_pairs(text)}
     text = "".join(mapping.get(c, c) for c in text).casefold()
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -16,7 +16,7 @@ FEED_ENTRIES = 20
 
 
 def _stamp(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def atom_feed(

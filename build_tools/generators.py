@@ -24,7 +24,20 @@ from .schema import ENTITY_KINDS, VocabularyEntry
 
 GENERATED = ("index.md", "articles", "actors", "topics", "places", "archive", "feeds")
 KIND_TITLES = {"actors": "Actors", "topics": "Topics", "places": "Places"}
-MONTHS = ("January February March April May June July August September October November December").split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 WORDS_PER_MINUTE = 220
 HOME_LATEST = 12
 HOME_TOP = 10
@@ -56,7 +69,9 @@ def frontmatter(fields: dict) -> str:
     (``<title>``, ``<meta name="description">``), so they are HTML-escaped here, once."""
     fields = {k: html.escape(v, quote=True) if k in ("title", "description") else v for k, v in fields.items()}
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: same output, far faster
-    dumped = yaml.dump(fields, Dumper=dumper, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
+    dumped = yaml.dump(
+        fields, Dumper=dumper, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False
+    )
     return f"---\n{dumped}---\n\n"
 
 
@@ -146,9 +161,9 @@ class PageGenerator:
         if meta.updated:
             fields["updated"] = meta.updated.isoformat()
         fields["structured_data"] = json_for_html(self.article_jsonld(article, keys))
-        byline = [f"<time datetime=\"{meta.date.isoformat()}\">{long_date(meta.date)}</time>"]
+        byline = [f'<time datetime="{meta.date.isoformat()}">{long_date(meta.date)}</time>']
         if meta.updated:
-            byline.append(f"updated <time datetime=\"{meta.updated.isoformat()}\">{long_date(meta.updated)}</time>")
+            byline.append(f'updated <time datetime="{meta.updated.isoformat()}">{long_date(meta.updated)}</time>')
         byline.append(f"{reading_minutes(article.body)} min read")
         parts = [
             frontmatter(fields),
@@ -161,7 +176,9 @@ class PageGenerator:
         related = self.catalog.related(article, RELATED)
         if related:
             items = self.article_list(page, related)
-            parts.append(f'<div class="article-related" data-pagefind-ignore markdown>\n\n## Related articles\n\n{items}\n\n</div>\n')
+            parts.append(
+                f'<div class="article-related" data-pagefind-ignore markdown>\n\n## Related articles\n\n{items}\n\n</div>\n'
+            )
         if meta.source:
             parts.append(self.source_credit(meta.source))
         return "\n".join(parts)
@@ -338,8 +355,10 @@ class PageGenerator:
 
     def archive_overview(self) -> str:
         page = "archive/index.md"
-        lines = [f"- [{year}]({link(page, f'archive/{year}.md')}) ({plural(len(arts), 'article')})"
-                 for year, arts in sorted(self.catalog.by_year.items(), reverse=True)]
+        lines = [
+            f"- [{year}]({link(page, f'archive/{year}.md')}) ({plural(len(arts), 'article')})"
+            for year, arts in sorted(self.catalog.by_year.items(), reverse=True)
+        ]
         body = "\n".join(lines) or "No articles yet."
         return frontmatter({"title": "Archive"}) + f"# Archive\n\nArticles by year.\n\n{body}\n"
 
@@ -359,7 +378,9 @@ class PageGenerator:
             "# Explainer archive\n",
             f"{plural(len(catalog.articles), 'article')} explaining the news, linked by the people, "
             "organisations, places and topics they cover.\n",
-            "## Latest articles\n\n" + (self.article_list(page, catalog.articles[:HOME_LATEST]) or "No articles yet.") + "\n",
+            "## Latest articles\n\n"
+            + (self.article_list(page, catalog.articles[:HOME_LATEST]) or "No articles yet.")
+            + "\n",
         ]
         for kind in ("topics", "actors", "places"):
             top = [(e, n) for e, n in catalog.entries(kind) if n][:HOME_TOP]

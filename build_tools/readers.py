@@ -30,7 +30,6 @@ class Article:
     lines: dict = field(compare=False, repr=False)
     shown: str = ""  # the path as messages print it
 
-
     @cached_property
     def slug(self) -> str:
         match = FILENAME_RE.match(self.path.name)
@@ -56,9 +55,7 @@ class Article:
 class Vocabulary:
     """The controlled vocabulary: for each kind, entries by id, in file order."""
 
-    entries: dict[str, dict[str, VocabularyEntry]] = field(
-        default_factory=lambda: {kind: {} for kind in ENTITY_KINDS}
-    )
+    entries: dict[str, dict[str, VocabularyEntry]] = field(default_factory=lambda: {kind: {} for kind in ENTITY_KINDS})
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
 
@@ -127,8 +124,7 @@ def _check_location(path: Path, shown: str, located: Located, meta: ArticleMeta 
                 shown,
                 1,
                 "error",
-                f"folder: Expected the file in articles/{match['date'][:4]}/ "
-                f"but it is in {path.parent.name}/",
+                f"folder: Expected the file in articles/{match['date'][:4]}/ but it is in {path.parent.name}/",
                 "location",
             )
         )
@@ -190,7 +186,9 @@ def read_vocabulary(vocabulary_dir: Path) -> tuple[Vocabulary, list[Problem]]:
             if entry.id in vocabulary.entries[kind]:
                 first = vocabulary.lines[(kind, entry.id)]
                 problems.append(
-                    Problem(shown, line, "error", f"id {entry.id!r} is used twice (first at line {first})", "vocabulary")
+                    Problem(
+                        shown, line, "error", f"id {entry.id!r} is used twice (first at line {first})", "vocabulary"
+                    )
                 )
                 continue
             vocabulary.entries[kind][entry.id] = entry

@@ -141,10 +141,7 @@ class ArticleMeta(Strict):
     def _updated_after_date(cls, value: dt.date | None, info: Any) -> dt.date | None:
         published = info.data.get("date")
         if value and published and value < published:
-            raise ValueError(
-                f"Expected a date on or after the publication date {published} "
-                f"but received {value}"
-            )
+            raise ValueError(f"Expected a date on or after the publication date {published} but received {value}")
         return value
 
 

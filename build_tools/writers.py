@@ -145,7 +145,9 @@ class DocsWriter:
             changed.append(name)
         for top in GENERATED:
             base = self.docs_dir / top
-            found = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()) if base.exists() else []
+            found = (
+                [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()) if base.exists() else []
+            )
             for path in found:
                 name = path.relative_to(self.docs_dir).as_posix()
                 if name not in pages:

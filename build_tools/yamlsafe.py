@@ -111,7 +111,9 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], first: int) ->
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, path + (i,), lines, first) for i, item in enumerate(node.value)]
-    if node.tag == "tag:yaml.org,2002:null" or (not node.style and node.value in ("", "~", "null")):  # plain style: None (Python) or "" (libyaml)
+    if node.tag == "tag:yaml.org,2002:null" or (
+        not node.style and node.value in ("", "~", "null")
+    ):  # plain style: None (Python) or "" (libyaml)
         return None
     # A quoted scalar can spell any character as an escape ("\0", "\e", "\x9b", "\uD800"):
     # hold values to the same rule as the file's raw text (tabs and line breaks allowed).

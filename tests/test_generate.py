@@ -66,13 +66,20 @@ def test_bad_input_lists_every_error_and_leaves_docs_unchanged(golden_archive, c
     write_article(golden_archive, "2025-06-01-missing-title.md", "date: 2025-06-01\nsummary: s")
     write_article(golden_archive, "2025-06-02-bad-date.md", "title: T\ndate: 19/05/25\nsummary: s")
     write_article(golden_archive, "2025-06-03-wrong-date.md", "title: T\ndate: 2025-06-04\nsummary: s")
-    write_article(golden_archive, "2025-06-05-unknown-actor.md", "title: T\ndate: 2025-06-05\nsummary: s\nactors: [vladimir-puttin]")
+    write_article(
+        golden_archive,
+        "2025-06-05-unknown-actor.md",
+        "title: T\ndate: 2025-06-05\nsummary: s\nactors: [vladimir-puttin]",
+    )
     capsys.readouterr()
     assert main(["generate", "--root", str(golden_archive)]) == 1
     err = capsys.readouterr().err
     assert "articles/2025/2025-06-01-missing-title.md:2: error: title: Required field is missing" in err
     assert "2025-06-02-bad-date.md:3: error: date: Expected a date like 2025-05-19 but received '19/05/25'" in err
-    assert "2025-06-03-wrong-date.md:3: error: date: Expected 2025-06-03 to match the file name but received 2025-06-04" in err
+    assert (
+        "2025-06-03-wrong-date.md:3: error: date: Expected 2025-06-03 to match the file name but received 2025-06-04"
+        in err
+    )
     assert (
         "2025-06-05-unknown-actor.md:5: error: actors: Expected an id from vocabulary/actors.yml "
         "but received 'vladimir-puttin'; did you mean 'vladimir-putin'?" in err

@@ -48,10 +48,16 @@ def test_valid_article_reads(tmp_path):
         (GOOD + "draft: NO\n", "6: draft: Expected true or false but received 'NO'"),
         (GOOD + "colour: blue\n", "6: colour: Unknown field (received 'blue')"),
         (GOOD.replace("A summary.", "x" * 301), "4: summary: Expected at most 300 characters but received 301"),
-        (GOOD.replace("[vladimir-putin]", "Vladimir Putin"), "5: actors: Expected a list of vocabulary ids but received 'Vladimir Putin'"),
+        (
+            GOOD.replace("[vladimir-putin]", "Vladimir Putin"),
+            "5: actors: Expected a list of vocabulary ids but received 'Vladimir Putin'",
+        ),
         (GOOD + "title: again\n", "6: Duplicate key 'title' (first at line 2)"),
         ("title: &a x\ndate: 2025-05-19\nsummary: *a\n", "2: YAML anchors and aliases (& and *) are not allowed"),
-        (GOOD + "source:\n  name: X\n  url: ftp://x\n", "8: source.url: Expected an http(s) URL but received 'ftp://x'"),
+        (
+            GOOD + "source:\n  name: X\n  url: ftp://x\n",
+            "8: source.url: Expected an http(s) URL but received 'ftp://x'",
+        ),
     ],
 )
 def test_schema_errors_name_field_line_expected_and_found(tmp_path, front, expected):

@@ -56,8 +56,12 @@ def test_article_structured_data(built):
     assert data["headline"] == "Putin and the talks"
     assert data["datePublished"] == "2025-05-19"
     assert data["isBasedOn"] == "https://example.org/putin-talks"
-    assert {"@type": "Person", "name": "Vladimir Putin", "url": "https://example.org/actors/vladimir-putin/",
-            "sameAs": "https://www.wikidata.org/wiki/Q7747"} in data["mentions"]
+    assert {
+        "@type": "Person",
+        "name": "Vladimir Putin",
+        "url": "https://example.org/actors/vladimir-putin/",
+        "sameAs": "https://www.wikidata.org/wiki/Q7747",
+    } in data["mentions"]
     assert '<meta property="og:title" content="Putin and the talks">' in page
     assert '<link rel="canonical" href="https://example.org/articles/2025/putin-and-the-talks/">' in page
     assert "articles/2025/putin-and-the-talks/" in (built / "sitemap.xml").read_text("utf-8")

@@ -39,14 +39,20 @@ def register(subparsers) -> None:
         "edit re-render only the changed pages unless --full is given.",
     )
     parser.add_argument("--root", type=Path, default=None, help="archive folder (default: found from here)")
-    parser.add_argument("--full", action="store_true", help="render every page even if an incremental build is possible")
+    parser.add_argument(
+        "--full", action="store_true", help="render every page even if an incremental build is possible"
+    )
     parser.set_defaults(func=run)
 
 
 def build_stamp(project: Project) -> str:
     """A digest of everything that shapes every page; a change forces a clean build."""
     digest = hashlib.sha256()
-    inputs = [project.root / "mkdocs.yml", *sorted((project.root / "overrides").rglob("*")), *sorted(PACKAGE.rglob("*.py"))]
+    inputs = [
+        project.root / "mkdocs.yml",
+        *sorted((project.root / "overrides").rglob("*")),
+        *sorted(PACKAGE.rglob("*.py")),
+    ]
     for path in inputs:
         if path.is_file():
             digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -73,10 +79,7 @@ def _copy_site(source: Path, target: Path) -> None:
 
 def _remove_outputs(staging: Path, removed: list[str]) -> None:
     for name in removed:
-        if name.endswith(".md"):
-            target = staging / page_url(name) / "index.html"
-        else:
-            target = staging / name
+        target = staging / page_url(name) / "index.html" if name.endswith(".md") else staging / name
         target.unlink(missing_ok=True)
         folder = target.parent
         while folder != staging and folder.is_dir() and not any(folder.iterdir()):
@@ -99,7 +102,9 @@ def run(args: argparse.Namespace) -> int:
         report(exc.problems)
         print("build: nothing written; docs/ and site/ are unchanged")
         return 1
-    print(f"generate: {count} pages ({len(changed)} written, {len(removed)} removed) in {time.monotonic() - started:.1f} s")
+    print(
+        f"generate: {count} pages ({len(changed)} written, {len(removed)} removed) in {time.monotonic() - started:.1f} s"
+    )
     remove_leftovers(project.site)
     staging = project.site.with_name(f"{project.site.name}.tmp-{os.getpid()}")
     stamp = build_stamp(project)
@@ -121,7 +126,16 @@ def run(args: argparse.Namespace) -> int:
         return _fail(staging, "mkdocs build failed")
     mode = f"incremental, {len(changed)} page(s) re-rendered" if incremental else "clean"
     print(f"build: pages rendered ({mode}) in {time.monotonic() - started:.1f} s")
-    indexer = [sys.executable, "-m", "pagefind", "--site", str(staging), "--silent", "--exclude-selectors", ".headerlink"]
+    indexer = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(staging),
+        "--silent",
+        "--exclude-selectors",
+        ".headerlink",
+    ]
     started = time.monotonic()
     if subprocess.run(indexer, cwd=project.root, env=env).returncode != 0:
         return _fail(staging, "search indexing (Pagefind) failed")
