@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--ref", default=None, help="measure build_tools/ as of this git commit (e.g. HEAD)")
     parser.add_argument("--no-rebuilds", action="store_true", help="skip the rebuilds after an edit and an addition")
+    parser.add_argument(
+        "--no-ingest", action="store_true", help="skip the bulk ingest of ../shared/corpus (measured when present)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         sizes = [1000]
@@ -55,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         snapshot=not args.no_snapshot,
         ref=args.ref,
         rebuilds=not args.no_rebuilds,
+        ingest=not args.no_ingest,
     )
     print()
     print(markdown(results))

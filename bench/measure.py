@@ -404,7 +404,50 @@ def markdown(results: dict) -> str:
         "Memory: peak RSS of the step's processes. Bytes: ratio to the median article source file "
         "(site/: to all article sources).\n"
     )
+    ingest = results.get("ingest")
+    if ingest:
+        i, f = ingest["ingest"], ingest["floor"]
+        footer += (
+            f"\nBulk ingest of the corpus ({ingest['files']} files, {ingest['articles_written']} articles written): "
+            f"{i['wall_s']:.1f} s wall, {i['cpu_s']:.1f} s CPU (×{ingest['ratio_cpu']} the floor of reading the files, "
+            f"{f['cpu_s']:.2f} s), peak {i['peak_rss_kb'] / 1024:.0f} MB.\n"
+        )
     return "\n".join(rows) + "\n" + footer
+
+
+CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS_FLOOR = """
+import sys, pathlib
+for p in sorted(pathlib.Path(sys.argv[1]).rglob("*")):
+    if p.is_file() and p.suffix in (".md", ".html", ".txt"):
+        p.read_text("utf-8", errors="replace")
+"""
+
+
+def measure_ingest(workdir: Path, code: Path, corpus: Path = CORPUS) -> dict | None:
+    """Bulk ingest of the real corpus (../shared/corpus) into an empty archive, against a floor
+    that only reads every corpus file. None when the corpus is not beside the project."""
+    if not corpus.is_dir():
+        return None
+    archive = workdir / "ingest-archive"
+    shutil.rmtree(archive, ignore_errors=True)
+    (archive / "articles").mkdir(parents=True)
+    shutil.copytree(REPO / "articles" / "vocabulary", archive / "articles" / "vocabulary")
+    shutil.copy2(REPO / "mkdocs.yml", archive / "mkdocs.yml")
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    py = sys.executable
+    floor_run = run_step([py, "-c", CORPUS_FLOOR, str(corpus)], env)
+    ingest_run = run_step([py, "-m", "build_tools", "ingest", str(corpus), "--root", str(archive)], env, cwd=code)
+    written = len(list((archive / "articles").glob("2*/*.md")))
+    result = {
+        "files": sum(1 for p in corpus.rglob("*") if p.is_file() and p.suffix in (".md", ".html", ".txt")),
+        "articles_written": written,
+        "floor": floor_run,
+        "ingest": ingest_run,
+        "ratio_cpu": round(ingest_run["cpu_s"] / max(floor_run["cpu_s"], 1e-3), 1),
+    }
+    shutil.rmtree(archive, ignore_errors=True)
+    return result
 
 
 def run(
@@ -418,6 +461,7 @@ def run(
     snapshot: bool = True,
     ref: str | None = None,
     rebuilds: bool = True,
+    ingest: bool = True,
 ) -> dict:
     own = workdir is None
     workdir = Path(workdir or tempfile.mkdtemp(prefix="explainer-bench-"))
@@ -430,6 +474,9 @@ def run(
         "runs": [],
     }
     try:
+        if ingest:
+            results["ingest"] = measure_ingest(workdir, code)
+            _write(results, out)
         for n in sizes:
             results["runs"].append(measure_size(n, workdir, seed, repeat, keep, pagefind_preview, code, rebuilds))
             _write(results, out)  # partial results survive a later failure
