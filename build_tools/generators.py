@@ -258,7 +258,7 @@ class PageGenerator:
         shown = articles[:ENTITY_PAGE_SIZE] if shown is None else shown
         title = entry.name if number == 1 else f"{entry.name} (page {number})"
         fields = {"title": title, "description": entry.description, "feed": feed_path(key)}
-        if number == 1:
+        if number == 1 and articles:  # an entry no article uses is not a search result
             fields["search_type"] = SEARCH_TYPES[key[0]]
         parts = [frontmatter(fields), f"# {inline(title)}\n", inline(entry.description) + "\n"]
         facts = [f"{SINGULAR[key[0]].capitalize()} · {plural(len(articles), 'article')}"]
@@ -268,7 +268,7 @@ class PageGenerator:
         if articles:
             query = urllib.parse.urlencode({SINGULAR[key[0]]: entry.name})
             facts.append(f"[Search these articles](<{link(page, 'search.md')}?{query}>)")
-        parts.append(f'<p class="entity-facts" markdown>{" · ".join(facts)}</p>\n')
+        parts.append(f'<p class="entity-facts" data-pagefind-ignore markdown>{" · ".join(facts)}</p>\n')
         # Only the name and description are search text; the lists below are links.
         parts.append('<div class="entity-lists" data-pagefind-ignore markdown>\n')
         if number == 1:
