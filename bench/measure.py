@@ -413,7 +413,7 @@ def markdown(results: dict) -> str:
         footer += (
             f"\nBulk ingest of the corpus ({ingest['files']} files, {ingest['articles_written']} articles written): "
             f"{i['wall_s']:.1f} s wall, {i['cpu_s']:.1f} s CPU (×{ingest['ratio_cpu']} the floor of reading the files, "
-            f"{f['cpu_s']:.2f} s), peak {i['peak_rss_kb'] / 1024:.0f} MB.\n"
+            f"{f['cpu_s']:.2f} s), peak {i['peak_rss_mb']:.0f} MB.\n"
         )
     return "\n".join(rows) + "\n" + footer
 
