@@ -16,7 +16,7 @@ from .readers import Article, Vocabulary
 from .schema import ENTITY_KINDS, VocabularyEntry
 
 Key = tuple[str, str]  # (kind, id), e.g. ("actors", "vladimir-putin")
-RELATED_WINDOW = 150  # per tag, candidates are the articles nearest in time on either side
+RELATED_WINDOW = 100  # per tag, candidates are the articles nearest in time on either side
 SINGULAR = {"actors": "actor", "topics": "topic", "places": "place"}
 
 
@@ -129,8 +129,16 @@ class Catalog:
             for other in items[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1]:
                 scores[rank[id(other)]] += 1
         scores.pop(rank[id(article)], None)
-        # rank = place in the newest-first archive, so ties go to the newest
-        best = heapq.nsmallest(limit, scores, key=lambda r: (-scores[r], r))
+        # Bucket by score (at most the number of tags), best bucket first; within a bucket the
+        # smaller rank is the newer article. Linear in the candidates, no sort of all of them.
+        buckets: dict[int, list[int]] = defaultdict(list)
+        for r, score in scores.items():
+            buckets[score].append(r)
+        best: list[int] = []
+        for score in sorted(buckets, reverse=True):
+            best += heapq.nsmallest(limit - len(best), buckets[score])
+            if len(best) >= limit:
+                break
         return [self.articles[r] for r in best]
 
 

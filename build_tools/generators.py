@@ -103,7 +103,14 @@ def article_path(article: Article) -> str:
 
 
 def link(from_page: str, to_page: str) -> str:
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    """Relative link between two docs/-relative page paths (``posixpath.relpath`` without
+    its filesystem work: called for every link of every page)."""
+    here = from_page.split("/")[:-1]
+    there = to_page.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
 
 
 def plural(count: int, word: str) -> str:

@@ -96,3 +96,38 @@ def test_article_page_shows_tags_byline_source_and_related(golden_archive):
     assert "1 min read" in page
     assert "**Source:** [Example News](<https://example.org/putin-talks>). License: Public domain." in page
     assert "## Related articles" in page and "(markdown-in-title-and-summary.md)" in page
+
+
+def test_related_articles_rank_by_shared_tags_then_recency(tmp_path):
+    """Against a brute-force ranking on an archive small enough for the window to cover it all."""
+    import random
+
+    from build_tools.catalog import Catalog, newest_first
+    from build_tools.readers import read_articles, read_vocabulary
+
+    rng = random.Random(7)
+    vocabulary = tmp_path / "articles" / "vocabulary"
+    vocabulary.mkdir(parents=True)
+    for kind, prefix in (("actors", "a"), ("topics", "t"), ("places", "p")):
+        entries = "".join(f"- id: {prefix}{i}\n  name: {prefix.upper()}{i}\n  description: d\n" for i in range(6))
+        (vocabulary / f"{kind}.yml").write_text(entries, encoding="utf-8")
+    for n in range(60):
+        day = f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        tags = {k: rng.sample(range(6), rng.randint(0, 3)) for k in ("a", "t", "p")}
+        write_article(
+            tmp_path,
+            f"{day}-article-{n}.md",
+            f"title: Article {n}\ndate: {day}\nsummary: s\n"
+            f"actors: [{', '.join(f'a{i}' for i in tags['a'])}]\n"
+            f"topics: [{', '.join(f't{i}' for i in tags['t'])}]\n"
+            f"places: [{', '.join(f'p{i}' for i in tags['p'])}]",
+        )
+    vocab, _ = read_vocabulary(vocabulary)
+    articles, problems = read_articles(tmp_path / "articles")
+    assert problems == []
+    catalog, _ = Catalog.build(articles, vocab)
+    for article in catalog.articles:
+        mine = set(catalog.keys_of(article))
+        scored = [(len(mine & set(catalog.keys_of(o))), o) for o in catalog.articles if o is not article]
+        expected = [o for s, o in sorted(scored, key=lambda so: (-so[0], *newest_first(so[1]))) if s > 0][:5]
+        assert catalog.related(article) == expected
