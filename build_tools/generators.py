@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import posixpath
 import re
 import urllib.parse
 from collections.abc import Iterable
