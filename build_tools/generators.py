@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import json
 import math
+import multiprocessing
+import os
 import re
 import urllib.parse
 from collections.abc import Iterable
@@ -123,8 +125,7 @@ class PageGenerator:
 
     def pages(self) -> dict[str, str]:
         out: dict[str, str] = {"index.md": self.home(), feed_path(): self.feed(None)}
-        for article in self.catalog.articles:
-            out[article_path(article)] = self.article(article)
+        out.update(self.article_pages())
         for kind in ENTITY_KINDS:
             out[f"{kind}/index.md"] = self.overview(kind)
             for entry in self.catalog.vocabulary.entries[kind].values():
@@ -135,6 +136,26 @@ class PageGenerator:
         for year in self.catalog.by_year:
             out.update(self.year_pages(year))
         return dict(sorted(out.items()))
+
+    def article_pages(self) -> dict[str, str]:
+        """Every article page; above PARALLEL_MIN articles, split over forked worker processes
+        (they inherit the catalog, so nothing but the page texts crosses between processes)."""
+        articles = self.catalog.articles
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if len(articles) < PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return {article_path(a): self.article(a) for a in articles}
+        global _WORKER_GENERATOR
+        _WORKER_GENERATOR = self
+        size = -(-len(articles) // (workers * 4))
+        chunks = [(i, min(i + size, len(articles))) for i in range(0, len(articles), size)]
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                out: dict[str, str] = {}
+                for part in pool.imap_unordered(_render_articles, chunks):
+                    out.update(part)
+                return out
+        finally:
+            _WORKER_GENERATOR = None
 
     # -- pieces --------------------------------------------------------------------------
 
@@ -395,6 +416,17 @@ class PageGenerator:
                 more = f"[All {kind}]({link(page, f'{kind}/index.md')})"
                 parts.append(f"## Most covered {kind}\n\n{items}\n\n{more}\n")
         return "\n".join(parts)
+
+
+PARALLEL_MIN = 1500  # below this, starting worker processes costs more than it saves
+MAX_WORKERS = 4
+_WORKER_GENERATOR: PageGenerator | None = None
+
+
+def _render_articles(span: tuple[int, int]) -> dict[str, str]:
+    generator = _WORKER_GENERATOR
+    assert generator is not None, "set before the pool forks"
+    return {article_path(a): generator.article(a) for a in generator.catalog.articles[span[0] : span[1]]}
 
 
 def _plain(text: str) -> str:

@@ -131,3 +131,13 @@ def test_related_articles_rank_by_shared_tags_then_recency(tmp_path):
         scored = [(len(mine & set(catalog.keys_of(o))), o) for o in catalog.articles if o is not article]
         expected = [o for s, o in sorted(scored, key=lambda so: (-so[0], *newest_first(so[1]))) if s > 0][:5]
         assert catalog.related(article) == expected
+
+
+def test_parallel_article_rendering_gives_the_same_pages(golden_archive, monkeypatch):
+    import build_tools.generators as generators
+
+    serial, _ = render_pages(Project(golden_archive))
+    monkeypatch.setattr(generators, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(generators.os, "cpu_count", lambda: 2)
+    parallel, _ = render_pages(Project(golden_archive))
+    assert parallel == serial
