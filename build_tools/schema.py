@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Any
 
 from pydantic import (
@@ -27,6 +28,7 @@ WIKIDATA_RE = re.compile(r"^Q[1-9]\d*$")
 SUMMARY_MAX = 300
 TITLE_MAX = 200
 ENTITY_KINDS = ("actors", "topics", "places")
+SLUG_MAX = 80
 RESERVED_IDS = frozenset({"index"})
 
 
@@ -206,3 +208,12 @@ def explain(error: ValidationError) -> list[tuple[tuple[str | int, ...], str]]:
             message = item["msg"].removeprefix("Value error, ")
         out.append((loc, message))
     return out
+
+
+def slugify(title: str) -> str:
+    """A lowercase ASCII slug of a title, at most SLUG_MAX characters, cut at a word boundary."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace("'", "")).strip("-")
+    if len(slug) > SLUG_MAX:
+        slug = slug[: SLUG_MAX + 1].rsplit("-", 1)[0] if "-" in slug[:SLUG_MAX] else slug[:SLUG_MAX]
+    return slug.strip("-")

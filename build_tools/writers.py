@@ -15,6 +15,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,25 @@ def remove_leftovers(target: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
     for stale in target.parent.glob(f"{target.name}.old-*"):
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def write_atomic(path: Path, text: str, replace: bool = False) -> None:
+    """Write the whole file at once or not at all; without ``replace`` never touch an existing one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # fails if the path exists, atomically
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 def _write_file(path: Path, text: str) -> None:

@@ -5,18 +5,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import re
 import sys
-import tempfile
 import unicodedata
 from pathlib import Path
 
 from ..pipeline import Project
 from ..problems import display_path
-from ..schema import SLUG_RE, TITLE_MAX, ArticleMeta, Source, _date
-
-SLUG_MAX = 80
+from ..schema import SLUG_RE, TITLE_MAX, ArticleMeta, Source, _date, slugify  # noqa: F401 (slugify re-exported)
+from ..writers import write_atomic
 
 # Shown after each field; every field of ArticleMeta and Source must be here (tests check it).
 COMMENTS = {
@@ -49,15 +45,6 @@ def register(subparsers) -> None:
     parser.add_argument("--slug", default=None, help="URL slug (default: made from the title)")
     parser.add_argument("--root", type=Path, default=None, help="archive folder (default: found from here)")
     parser.set_defaults(func=run)
-
-
-def slugify(title: str) -> str:
-    """A lowercase ASCII slug of a title, at most SLUG_MAX characters, cut at a word boundary."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace("'", "")).strip("-")
-    if len(slug) > SLUG_MAX:
-        slug = slug[: SLUG_MAX + 1].rsplit("-", 1)[0] if "-" in slug[:SLUG_MAX] else slug[:SLUG_MAX]
-    return slug.strip("-")
 
 
 def _yaml_string(text: str) -> str:
@@ -159,15 +146,5 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_new(path: Path, text: str) -> None:
-    """Write ``text`` to a new file atomically: the whole file appears at once or not at all,
-    and an existing file is never replaced (FileExistsError)."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.link(temporary, path)  # fails if the path exists, atomically
-    finally:
-        os.unlink(temporary)
+    """Write a new file atomically; an existing file is never replaced (FileExistsError)."""
+    write_atomic(path, text, replace=False)

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
-from ..commands.new import slugify  # the one slug rule of the archive
 from ..readers import article_paths
-from ..schema import ArticleMeta, Source
+from ..schema import ArticleMeta, Source, slugify  # the one slug rule of the archive
+from ..writers import write_atomic
 from ..yamlsafe import YamlError, decode_text, load, split_frontmatter
 
 FIELD_ORDER = tuple(ArticleMeta.model_fields)  # title, date, summary, actors, topics, places, source, ...
@@ -137,25 +135,6 @@ class Archive:
             candidate = f"{base}-{date.month:02d}-{date.day:02d}-{number}"
             number += 1
         return candidate
-
-
-def write_atomic(path: Path, text: str, replace: bool = False) -> None:
-    """Write the whole file at once or not at all; without ``replace`` never touch an existing one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        if replace:
-            os.replace(temporary, path)
-        else:
-            os.link(temporary, path)  # fails if the path exists, atomically
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 __all__ = ["Archive", "article_path", "render_article", "slugify", "write_atomic"]
