@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
 
+from ..pipeline import Project
 from ..problems import Problem
 
 
@@ -16,3 +19,13 @@ def report(problems: list[Problem], stream=None) -> None:
     files = len({p.path for p in problems})
     if problems:
         print(f"{errors} error(s), {warnings} warning(s) in {files} file(s)", file=stream)
+
+
+def add_root(parser: argparse.ArgumentParser) -> None:
+    """The ``--root`` option every command shares."""
+    parser.add_argument("--root", type=Path, default=None, help="archive folder (default: found from here)")
+
+
+def project_of(args: argparse.Namespace) -> Project:
+    """The archive a command works on: ``--root``, else the nearest folder with mkdocs.yml and articles/."""
+    return Project(args.root.resolve()) if args.root else Project.find()

@@ -24,7 +24,7 @@ from ..generators import page_url
 from ..pipeline import Project, generate
 from ..problems import InputError
 from ..writers import remove_leftovers, swap_in
-from . import report
+from . import add_root, project_of, report
 
 STAMP = ".build-stamp.json"
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -38,7 +38,7 @@ def register(subparsers) -> None:
         "staging folder that replaces site/ only when everything succeeded. Rebuilds after an "
         "edit re-render only the changed pages unless --full is given.",
     )
-    parser.add_argument("--root", type=Path, default=None, help="archive folder (default: found from here)")
+    add_root(parser)
     parser.add_argument(
         "--full", action="store_true", help="render every page even if an incremental build is possible"
     )
@@ -94,7 +94,7 @@ def _fail(staging: Path, message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = Project(args.root.resolve()) if args.root else Project.find()
+    project = project_of(args)
     started = time.monotonic()
     try:
         count, changed, removed = generate(project)

@@ -31,9 +31,9 @@ import sys
 from pathlib import Path
 
 from ..checkers import CheckError, changed_files, run_checks
-from ..pipeline import Project
 from ..problems import Problem
 from ..readers import article_paths
+from . import add_root, project_of
 
 GITHUB_ANNOTATIONS = 10
 JSON_VERSION = 1
@@ -60,12 +60,12 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--format", choices=("text", "github", "json"), default="text", help="output format (default: text)"
     )
-    parser.add_argument("--root", type=Path, default=None, help="archive folder (default: found from here)")
+    add_root(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    project = Project(args.root.resolve()) if args.root else Project.find()
+    project = project_of(args)
     try:
         if args.changed_since is not None:
             paths = changed_files(project, args.changed_since) + list(args.paths)

@@ -6,10 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..pipeline import Project
 from ..previews import GitError, compare_refs, to_json, to_markdown
 from ..problems import InputError
-from . import report
+from . import add_root, project_of, report
 
 
 def register(subparsers) -> None:
@@ -27,12 +26,12 @@ def register(subparsers) -> None:
         "--base-url", default="", help="absolute URL of the built preview site, to link pages from the report"
     )
     parser.add_argument("--output", type=Path, default=None, help="write the report to this file (default: stdout)")
-    parser.add_argument("--root", type=Path, default=None, help="archive folder (default: found from here)")
+    add_root(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    project = Project(args.root.resolve()) if args.root else Project.find()
+    project = project_of(args)
     try:
         preview = compare_refs(project, args.base, args.head)
     except GitError as exc:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from ..pipeline import Project, generate
+from ..pipeline import generate
 from ..problems import InputError
-from . import report
+from . import add_root, project_of, report
 
 
 def register(subparsers) -> None:
@@ -17,12 +16,12 @@ def register(subparsers) -> None:
         description="Read articles/ and its vocabulary, validate everything, and write the "
         "generated pages into docs/. On any error nothing is written and every error is listed.",
     )
-    parser.add_argument("--root", type=Path, default=None, help="archive folder (default: found from here)")
+    add_root(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    project = Project(args.root.resolve()) if args.root else Project.find()
+    project = project_of(args)
     try:
         count, changed, removed = generate(project)
     except InputError as exc:

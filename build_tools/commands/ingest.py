@@ -19,6 +19,7 @@ from ..ingest.writer import Archive, article_path, write_atomic
 from ..pipeline import Project
 from ..problems import display_path
 from ..readers import read_vocabulary
+from . import add_root, project_of
 
 PROGRESS_FROM = 20  # files; fewer go without a progress bar
 
@@ -41,13 +42,13 @@ def register(subparsers) -> None:
         action="store_true",
         help="list the capitalised names in the texts that the vocabulary lacks, most widely mentioned first",
     )
-    parser.add_argument("--root", type=Path, default=None, help="archive folder (default: found from here)")
+    add_root(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    project = Project(args.root.resolve()) if args.root else Project.find()
+    project = project_of(args)
     if not project.articles.is_dir():
         print(f"ingest: Expected an articles/ folder in {project.root} but found none", file=sys.stderr)
         return 2

@@ -9,10 +9,10 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from ..pipeline import Project
 from ..problems import display_path
 from ..schema import SLUG_RE, TITLE_MAX, ArticleMeta, Source, _date, slugify  # noqa: F401 (slugify re-exported)
 from ..writers import write_atomic
+from . import add_root, project_of
 
 # Shown after each field; every field of ArticleMeta and Source must be here (tests check it).
 COMMENTS = {
@@ -43,7 +43,7 @@ def register(subparsers) -> None:
     parser.add_argument("title", help="the article's headline, in quotes")
     parser.add_argument("--date", default=None, help="publication date YYYY-MM-DD (default: today)")
     parser.add_argument("--slug", default=None, help="URL slug (default: made from the title)")
-    parser.add_argument("--root", type=Path, default=None, help="archive folder (default: found from here)")
+    add_root(parser)
     parser.set_defaults(func=run)
 
 
@@ -88,7 +88,7 @@ def _field_line(name: str, value: str, comment: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = Project(args.root.resolve()) if args.root else Project.find()
+    project = project_of(args)
     title = " ".join(args.title.split())
     if not title or any(unicodedata.category(c) == "Cc" for c in args.title.replace("\n", "").replace("\t", "")):
         print(f"new: title: Expected a headline but received {args.title!r}", file=sys.stderr)
