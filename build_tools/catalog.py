@@ -5,6 +5,7 @@ Generators only look things up here; none of them scans the whole archive per pa
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ class Catalog:
     co_occurrence: dict[Key, Counter] = field(default_factory=dict)
     position: dict[tuple[Key, int], int] = field(default_factory=dict)
     rank: dict[int, int] = field(default_factory=dict)
+    ranks: dict[Key, list[int]] = field(default_factory=dict)  # by_entity as positions in articles
+    _keys: dict[int, list[Key]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, articles: list[Article], vocabulary: Vocabulary) -> tuple[Catalog, list[Problem]]:
@@ -87,18 +90,36 @@ class Catalog:
         by_year: dict[int, list[Article]] = defaultdict(list)
         co: dict[Key, Counter] = defaultdict(Counter)
         position: dict[tuple[Key, int], int] = {}
+        keys_by_article: dict[int, list[Key]] = {}
         for article in self.articles:  # already newest first, so every list is too
-            keys = self.keys_of(article)
+            keys_by_article[id(article)] = keys = self.keys_of(article)
             by_year[article.year].append(article)
             for key in keys:
                 position[(key, id(article))] = len(by_entity[key])
                 by_entity[key].append(article)
-                co[key].update(other for other in keys if other != key)
+                co[key].update(keys)  # counted in C; each key's count of itself is dropped below
+        for key, counts in co.items():
+            del counts[key]
         self.by_entity, self.by_year, self.co_occurrence = dict(by_entity), dict(by_year), dict(co)
         self.position = position
+        self._keys = keys_by_article
         self.rank = {id(article): index for index, article in enumerate(self.articles)}
+        self.ranks = {key: [self.rank[id(a)] for a in items] for key, items in self.by_entity.items()}
+
+    def structure(self) -> bytes:
+        """A digest of what related() reads: every article's URL, date and tags, in order.
+        Equal digests mean equal related lists, so they can be remembered between runs."""
+        digest = hashlib.blake2b(digest_size=16)
+        for article in self.articles:
+            keys = ",".join(f"{k[0]}/{k[1]}" for k in self.keys_of(article))
+            digest.update(f"{article.url}\t{article.meta.date.isoformat()}\t{keys}\n".encode())
+        return digest.digest()
 
     def keys_of(self, article: Article) -> list[Key]:
+        """The article's actors, topics and places that are in the vocabulary, in that order."""
+        known = self._keys.get(id(article))
+        if known is not None:
+            return known
         return [(kind, i) for kind in ENTITY_KINDS for i in article.ids(kind) if (kind, i) in self.vocabulary]
 
     def entry(self, key: Key) -> VocabularyEntry:
@@ -122,24 +143,18 @@ class Catalog:
         is exact.
         """
         scores: Counter = Counter()
-        rank = self.rank
+        own = self.rank[id(article)]
         for key in self.keys_of(article):
-            items = self.by_entity.get(key, [])
             at = self.position[(key, id(article))]
-            for other in items[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1]:
-                scores[rank[id(other)]] += 1
-        scores.pop(rank[id(article)], None)
-        # Bucket by score (at most the number of tags), best bucket first; within a bucket the
-        # smaller rank is the newer article. Linear in the candidates, no sort of all of them.
-        buckets: dict[int, list[int]] = defaultdict(list)
-        for r, score in scores.items():
-            buckets[score].append(r)
-        best: list[int] = []
-        for score in sorted(buckets, reverse=True):
-            best += heapq.nsmallest(limit - len(best), buckets[score])
-            if len(best) >= limit:
-                break
-        return [self.articles[r] for r in best]
+            scores.update(self.ranks[key][max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1])  # counted in C
+        scores.pop(own, None)
+        if not scores:
+            return []
+        # The limit-th best score is the cut: only candidates at or above it can be chosen, and
+        # within them (-score, rank) orders best first, then newest (a smaller rank is newer).
+        cut = heapq.nlargest(limit, scores.values())[-1]
+        best = sorted((-score, r) for r, score in scores.items() if score >= cut)[:limit]
+        return [self.articles[r] for _, r in best]
 
 
 def duplicate_url_problems(articles: list[Article]) -> list[Problem]:

@@ -6,6 +6,7 @@ Links between pages are relative ``.md`` links, so ``mkdocs build --strict`` che
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -13,7 +14,7 @@ import multiprocessing
 import os
 import re
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import yaml
@@ -118,44 +119,77 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+@dataclass(frozen=True)
+class Job:
+    """One unit of rendering: some pages, and what they are made from.
+
+    ``inputs`` names every input of the pages (digests of articles and vocabulary entries),
+    or is None for pages that summarise the whole archive and are always rendered. Two runs
+    with equal inputs render equal pages, so a memory of the last run may skip the job.
+    """
+
+    key: str
+    inputs: tuple | None
+    render: Callable[[], dict[str, str]]
+    is_article: bool = False
+
+
 @dataclass
 class PageGenerator:
     catalog: Catalog
     site_url: str = "https://example.org/"
+    related: dict[str, list[Article]] | None = None  # by article URL; computed when not given
 
     def pages(self) -> dict[str, str]:
-        out: dict[str, str] = {"index.md": self.home(), feed_path(): self.feed(None)}
-        out.update(self.article_pages())
+        return render(self.jobs())
+
+    def related_to(self, article: Article) -> list[Article]:
+        if self.related is None:
+            self.related = {}
+        found = self.related.get(article.url)
+        if found is None:
+            found = self.related[article.url] = self.catalog.related(article, RELATED)
+        return found
+
+    def jobs(self) -> list[Job]:
+        """Every page of the archive as jobs, each with the digests its pages depend on."""
+        catalog = self.catalog
+        entry_digest = {
+            (kind, entry.id): entry_fingerprint(entry)
+            for kind in ENTITY_KINDS
+            for entry in catalog.vocabulary.entries[kind].values()
+        }
+        jobs = [Job("archive-wide", None, self.archive_wide_pages)]
+        for article in catalog.articles:
+            related = self.related_to(article)
+            inputs = (
+                article.digest,
+                tuple(r.meta_digest for r in related),
+                tuple(entry_digest[k] for k in catalog.keys_of(article)),
+            )
+            jobs.append(Job(f"article {article.url}", inputs, _bind(self.article_page, article), is_article=True))
+        for kind in ENTITY_KINDS:
+            for entry in catalog.vocabulary.entries[kind].values():
+                key = (kind, entry.id)
+                articles = catalog.by_entity.get(key, [])
+                companions = tuple(entry_digest[k] for k, _ in catalog.companions(key, COMPANIONS * 3))
+                inputs = (entry_digest[key], tuple(a.meta_digest for a in articles), companions)
+                jobs.append(Job(f"entity {kind}/{entry.id}", inputs, _bind(self.entity_and_feed, key)))
+        for year, articles in catalog.by_year.items():
+            jobs.append(Job(f"year {year}", tuple(a.meta_digest for a in articles), _bind(self.year_pages, year)))
+        return jobs
+
+    def archive_wide_pages(self) -> dict[str, str]:
+        out = {"index.md": self.home(), feed_path(): self.feed(None), "archive/index.md": self.archive_overview()}
         for kind in ENTITY_KINDS:
             out[f"{kind}/index.md"] = self.overview(kind)
-            for entry in self.catalog.vocabulary.entries[kind].values():
-                key = (kind, entry.id)
-                out.update(self.entity_pages(key))
-                out[feed_path(key)] = self.feed(key)
-        out["archive/index.md"] = self.archive_overview()
-        for year in self.catalog.by_year:
-            out.update(self.year_pages(year))
-        return dict(sorted(out.items()))
+        return out
 
-    def article_pages(self) -> dict[str, str]:
-        """Every article page; above PARALLEL_MIN articles, split over forked worker processes
-        (they inherit the catalog, so nothing but the page texts crosses between processes)."""
-        articles = self.catalog.articles
-        workers = min(os.cpu_count() or 1, MAX_WORKERS)
-        if len(articles) < PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return {article_path(a): self.article(a) for a in articles}
-        global _WORKER_GENERATOR
-        _WORKER_GENERATOR = self
-        size = -(-len(articles) // (workers * 4))
-        chunks = [(i, min(i + size, len(articles))) for i in range(0, len(articles), size)]
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                out: dict[str, str] = {}
-                for part in pool.imap_unordered(_render_articles, chunks):
-                    out.update(part)
-                return out
-        finally:
-            _WORKER_GENERATOR = None
+    def article_page(self, article: Article) -> dict[str, str]:
+        return {article_path(article): self.article(article)}
+
+    def entity_and_feed(self, key: Key) -> dict[str, str]:
+        return {**self.entity_pages(key), feed_path(key): self.feed(key)}
 
     # -- pieces --------------------------------------------------------------------------
 
@@ -200,11 +234,11 @@ class PageGenerator:
         if not _opens_with(article.body, meta.summary):  # a lead sentence used as summary is not shown twice
             parts.append(f'<p class="article-summary" markdown>{inline(meta.summary)}</p>\n')
         parts.append(article.body.strip() + "\n")
-        related = self.catalog.related(article, RELATED)
+        related = self.related_to(article)
         if related:
             items = self.article_list(page, related)
             parts.append(
-                f'<div class="article-related" data-pagefind-ignore markdown>\n\n## Related articles\n\n{items}\n\n</div>\n'
+                f'<div class="article-related" data-pagefind-ignore="all" markdown>\n\n## Related articles\n\n{items}\n\n</div>\n'
             )
         if meta.source:
             parts.append(self.source_credit(meta.source))
@@ -215,7 +249,7 @@ class PageGenerator:
         credit = f"[{name}](<{source.url}>)" if source.url else name
         extra = "".join(f", {inline(v)}" for v in (source.author, source.id) if v)
         license_ = f" License: {inline(source.license)}." if source.license else ""
-        return f'<div class="article-source" data-pagefind-ignore markdown>\n**Source:** {credit}{extra}.{license_}\n</div>\n'
+        return f'<div class="article-source" data-pagefind-ignore="all" markdown>\n**Source:** {credit}{extra}.{license_}\n</div>\n'
 
     def article_jsonld(self, article: Article, keys: list[Key]) -> dict:
         meta = article.meta
@@ -295,9 +329,9 @@ class PageGenerator:
         if articles:
             query = urllib.parse.urlencode({SINGULAR[key[0]]: entry.name})
             facts.append(f"[Search these articles](<{link(page, 'search.md')}?{query}>)")
-        parts.append(f'<p class="entity-facts" data-pagefind-ignore markdown>{" · ".join(facts)}</p>\n')
+        parts.append(f'<p class="entity-facts" data-pagefind-ignore="all" markdown>{" · ".join(facts)}</p>\n')
         # Only the name and description are search text; the lists below are links.
-        parts.append('<div class="entity-lists" data-pagefind-ignore markdown>\n')
+        parts.append('<div class="entity-lists" data-pagefind-ignore="all" markdown>\n')
         if number == 1:
             parts += self.entity_background(key, articles)
         if not articles:
@@ -418,15 +452,65 @@ class PageGenerator:
         return "\n".join(parts)
 
 
-PARALLEL_MIN = 1500  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN = 1500  # below this many article pages, worker processes cost more than they save
 MAX_WORKERS = 4
-_WORKER_GENERATOR: PageGenerator | None = None
+_WORKER_JOBS: list[Job] | None = None
 
 
-def _render_articles(span: tuple[int, int]) -> dict[str, str]:
-    generator = _WORKER_GENERATOR
-    assert generator is not None, "set before the pool forks"
-    return {article_path(a): generator.article(a) for a in generator.catalog.articles[span[0] : span[1]]}
+def render(jobs: list[Job]) -> dict[str, str]:
+    """Every page of the jobs, sorted by name."""
+    out: dict[str, str] = {}
+    for pages in render_jobs(jobs).values():
+        out.update(pages)
+    return dict(sorted(out.items()))
+
+
+def render_jobs(jobs: list[Job]) -> dict[str, dict[str, str]]:
+    """Run the jobs, returning each one's pages by job key. Article pages go to forked worker
+    processes when there are many (they inherit the catalog, so only page texts travel back)."""
+    articles = [job for job in jobs if job.is_article]
+    out = {job.key: job.render() for job in jobs if not job.is_article}
+    out.update(_render_in_workers(articles) if _parallel(len(articles)) else _run(articles))
+    return out
+
+
+def _parallel(count: int) -> bool:
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    return count >= PARALLEL_MIN and workers >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _run(jobs: list[Job]) -> dict[str, dict[str, str]]:
+    return {job.key: job.render() for job in jobs}
+
+
+def _render_in_workers(jobs: list[Job]) -> dict[str, dict[str, str]]:
+    global _WORKER_JOBS
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    _WORKER_JOBS = jobs
+    size = -(-len(jobs) // (workers * 4))
+    chunks = [(i, min(i + size, len(jobs))) for i in range(0, len(jobs), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            out: dict[str, dict[str, str]] = {}
+            for part in pool.imap_unordered(_render_span, chunks):
+                out.update(part)
+            return out
+    finally:
+        _WORKER_JOBS = None
+
+
+def _render_span(span: tuple[int, int]) -> dict[str, dict[str, str]]:
+    jobs = _WORKER_JOBS
+    assert jobs is not None, "set before the pool forks"
+    return _run(jobs[span[0] : span[1]])
+
+
+def _bind(method, *args) -> Callable[[], dict[str, str]]:
+    return lambda: method(*args)
+
+
+def entry_fingerprint(entry: VocabularyEntry) -> bytes:
+    return hashlib.blake2b(entry.model_dump_json().encode(), digest_size=16).digest()
 
 
 def _plain(text: str) -> str:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from build_tools.builders import build_stamp, copy_site, previous_stamp  # noqa: E402
 from build_tools.generators import GENERATED  # noqa: E402
 from build_tools.pipeline import Project, generate  # noqa: E402
 from build_tools.problems import InputError  # noqa: E402
@@ -52,15 +55,39 @@ def on_pre_build(config, **_) -> None:
     if _state["command"] != "serve":
         return
     project = Project(Path(config.config_file_path).resolve().parent)
+    if not _state.get("seeded"):
+        _state["seeded"] = True
+        _start_from_last_build(project, Path(config.site_dir))
     try:
-        _, changed, _ = generate(project, in_place=True)
+        result = generate(project, in_place=True, persist=False)
     except InputError as exc:
         for problem in exc.problems:
             log.error(problem.format())
         log.error("articles have errors: the pages were not regenerated")
         return
+    changed = len(result.changed) + len(result.removed)
     if changed:
-        log.info("regenerated %d page(s)", len(changed))
+        log.info("regenerated %d page(s)", changed)
+
+
+def _start_from_last_build(project: Project, served: Path) -> None:
+    """Begin `mkdocs serve --dirty` from a copy of the last `make site`, when it was built by
+    this very code and configuration: then only pages changed since are rendered, instead of
+    the whole archive (minutes at 10,000 articles). Pages kept from that build name the public
+    site_url in their canonical link; everything a reader clicks is relative."""
+    built = project.site
+    if not built.is_dir() or any(served.iterdir()) or previous_stamp(built) != build_stamp(project):
+        return
+    started = time.monotonic()
+    copy_site(built, served.with_name(served.name + ".seed"))
+    seed = served.with_name(served.name + ".seed")
+    shutil.rmtree(seed / "pagefind", ignore_errors=True)  # linked after each build instead
+    for item in seed.iterdir():
+        item.rename(served / item.name)
+    seed.rmdir()
+    log.info(
+        "started from the last `make site` (%.1f s); rendering only what changed since", time.monotonic() - started
+    )
 
 
 def on_page_content(html: str, page, config, files) -> str:

@@ -9,10 +9,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .caches import CACHE_FILE, Memo, MemoStore, code_salt, docs_signature, inputs_digest
 from .catalog import Catalog
-from .generators import PageGenerator
+from .generators import PageGenerator, render_jobs
 from .problems import InputError, Problem
-from .readers import read_articles, read_vocabulary
+from .readers import Article, FileMemo, read_articles, read_vocabulary
 from .writers import DocsWriter
 from .yamlsafe import YamlError, decode_text, load
 
@@ -68,30 +69,87 @@ def read_site_url(config: Path) -> str:
     return value.rstrip("/") + "/"
 
 
-def load_catalog(project: Project) -> tuple[Catalog, list[Problem]]:
+def load_catalog(project: Project, memo: FileMemo | None = None) -> tuple[Catalog, list[Problem]]:
     vocabulary, problems = read_vocabulary(project.vocabulary)
-    articles, article_problems = read_articles(project.articles)
+    articles, article_problems = read_articles(project.articles, memo=memo)
     catalog, link_problems = Catalog.build(articles, vocabulary)
     return catalog, problems + article_problems + link_problems
 
 
-def render_pages(project: Project) -> tuple[dict[str, str], Catalog]:
-    """All pages of the archive, or InputError with every problem found."""
+def checked_catalog(project: Project, memo: FileMemo | None = None) -> Catalog:
+    """The catalog of the archive, or InputError with every error found."""
     if not project.articles.is_dir():
         raise InputError([Problem(str(project.articles), 1, "error", "Expected an articles/ folder but found none")])
-    catalog, problems = load_catalog(project)
+    catalog, problems = load_catalog(project, memo)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
+    return catalog
+
+
+def render_pages(project: Project) -> tuple[dict[str, str], Catalog]:
+    """All pages of the archive, rendered from scratch, or InputError with every problem found."""
+    catalog = checked_catalog(project)
     return PageGenerator(catalog, project.site_url).pages(), catalog
 
 
-def generate(project: Project, in_place: bool = False) -> tuple[int, list[str], list[str]]:
-    """Write the pages into docs/; returns (page count, pages written anew, pages removed)."""
-    pages, _ = render_pages(project)
+@dataclass(frozen=True)
+class Generated:
+    """What one ``generate`` run did, as docs/-relative page names."""
+
+    count: int  # pages of the archive
+    changed: list[str]  # written anew
+    removed: list[str]
+    rendered: int  # pages rendered (the others were unchanged and kept without rendering)
+
+
+def generate(project: Project, in_place: bool = False, memo: bool = True, persist: bool = True) -> Generated:
+    """Write the pages into docs/, rendering only what changed since the last run (``caches``).
+
+    ``in_place`` (mkdocs serve) replaces changed files one by one; otherwise the new docs/ is
+    swapped in whole. ``memo=False`` renders every page and forgets the last run;
+    ``persist=False`` keeps the memo of this run in memory only (see ``MemoStore.save``).
+    """
+    store = MemoStore(project.root / CACHE_FILE, code_salt(project.site_url))
+    if not memo:
+        store.forget()
+    last = store.load() if memo else Memo(store.salt)
+    catalog = checked_catalog(project, last.files)
+    structure = catalog.structure()
+    related = _remembered_related(catalog, last) if last.structure == structure else None
+    generator = PageGenerator(catalog, project.site_url, related)
+    jobs = generator.jobs()
+    todo, keep, digests = [], {}, {}
+    for job in jobs:
+        digests[job.key] = digest = inputs_digest(job.inputs)
+        known = last.jobs.get(job.key)
+        if digest is not None and known is not None and known[0] == digest and _untouched(project.docs, known[1]):
+            keep[job.key] = list(known[1])
+        else:
+            todo.append(job)
+    rendered = render_jobs(todo)
+    pages = {name: text for job_pages in rendered.values() for name, text in job_pages.items()}
+    kept = [name for names in keep.values() for name in names]
     writer = DocsWriter(project.docs)
-    if in_place:
-        changed = writer.in_place(pages)
-        return len(pages), changed, []
-    changes = writer.swap(pages)
-    return len(pages), changes.changed, changes.removed
+    changes = writer.in_place(pages, kept) if in_place else writer.swap(pages, kept)
+    names = {**keep, **{key: list(job_pages) for key, job_pages in rendered.items()}}
+    jobs_memo = {
+        key: (digests[key], {name: docs_signature(f"{project.docs}/{name}") for name in page_names})
+        for key, page_names in names.items()
+        if digests[key] is not None
+    }
+    related_urls = {url: [a.url for a in found] for url, found in (generator.related or {}).items()}
+    store.save(Memo(store.salt, last.files, structure, related_urls, jobs_memo), persist)
+    return Generated(len(pages) + len(kept), changes.changed, changes.removed, len(pages))
+
+
+def _remembered_related(catalog: Catalog, memo: Memo) -> dict[str, list[Article]] | None:
+    by_url = {article.url: article for article in catalog.articles}
+    try:
+        return {url: [by_url[other] for other in others] for url, others in memo.related.items()}
+    except KeyError:
+        return None
+
+
+def _untouched(docs: Path, signatures: dict[str, tuple[int, ...]]) -> bool:
+    return all(sig is not None and docs_signature(f"{docs}/{name}") == sig for name, sig in signatures.items())

@@ -6,6 +6,8 @@ left out of the result, so later stages only see valid input.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,6 +31,10 @@ class Article:
     body_line: int
     lines: dict = field(compare=False, repr=False)
     shown: str = ""  # the path as messages print it
+    # Digests of the file name with the whole file, and with the frontmatter only: what a
+    # page showing the article, or only listing it, is made from (see generators.Job).
+    digest: bytes = field(default=b"", compare=False, repr=False)
+    meta_digest: bytes = field(default=b"", compare=False, repr=False)
 
     @cached_property
     def slug(self) -> str:
@@ -39,7 +45,7 @@ class Article:
     def year(self) -> int:
         return self.meta.date.year
 
-    @property
+    @cached_property
     def url(self) -> str:
         """Site-relative URL, e.g. ``articles/2025/trump-to-speak-with-putin/``."""
         return f"articles/{self.year}/{self.slug}/"
@@ -70,7 +76,8 @@ def read_article(path: Path, root: Path | None = None) -> tuple[Article | None, 
     """Read and validate one article file; returns it (or None) and its problems."""
     shown = display_path(path, root)
     try:
-        text = decode_text(path.read_bytes())
+        raw = path.read_bytes()
+        text = decode_text(raw)
         front, body, body_line = split_frontmatter(text)
         located = load(front, first_line=2)
     except OSError as exc:
@@ -91,7 +98,10 @@ def read_article(path: Path, root: Path | None = None) -> tuple[Article | None, 
     problems += _check_location(path, shown, located, meta)
     if problems or meta is None:
         return None, problems
-    return Article(path, meta, body, body_line, located.lines, shown), []
+    name = path.name.encode() + b"\0"
+    digest = hashlib.blake2b(name + raw, digest_size=16).digest()
+    meta_digest = hashlib.blake2b(name + front.encode(), digest_size=16).digest()
+    return Article(path, meta, body, body_line, located.lines, shown, digest, meta_digest), []
 
 
 def _check_location(path: Path, shown: str, located: Located, meta: ArticleMeta | None) -> list[Problem]:
@@ -134,21 +144,49 @@ def _check_location(path: Path, shown: str, located: Located, meta: ArticleMeta 
 def article_paths(articles_dir: Path) -> list[Path]:
     """Every article file under ``articles/``, in a stable order (vocabulary excluded)."""
     paths = []
-    for path in articles_dir.rglob("*.md"):
-        relative = path.relative_to(articles_dir)
-        if relative.parts[0] == VOCABULARY_DIR or (len(relative.parts) == 1 and path.name.upper() == "README.MD"):
-            continue
-        paths.append(path)
-    return sorted(paths)
+    for folder, subfolders, files in os.walk(articles_dir):
+        if folder == str(articles_dir):
+            subfolders[:] = [d for d in subfolders if d != VOCABULARY_DIR]
+            files = [f for f in files if f.upper() != "README.MD"]
+        paths += [os.path.join(folder, name) for name in files if name.endswith(".md")]
+    return [Path(path) for path in sorted(paths)]
 
 
-def read_articles(articles_dir: Path, paths: list[Path] | None = None) -> tuple[list[Article], list[Problem]]:
+FileMemo = dict[str, tuple[tuple[int, ...], "Article | None", list[Problem]]]
+
+
+def file_signature(path: Path | str) -> tuple[int, ...] | None:
+    """What changes whenever a file's content may have: size, times and inode."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def read_articles(
+    articles_dir: Path, paths: list[Path] | None = None, memo: FileMemo | None = None
+) -> tuple[list[Article], list[Problem]]:
+    """Read every article. With a ``memo`` from an earlier run, a file whose signature is
+    unchanged is not parsed again; the memo is updated to describe this run."""
     articles, problems = [], []
+    fresh: FileMemo = {}
     for path in paths if paths is not None else article_paths(articles_dir):
-        article, found = read_article(path, articles_dir.parent)
+        name = str(path)
+        signature = file_signature(name) if memo is not None else None
+        known = memo.get(name) if memo is not None else None
+        if known is not None and signature is not None and known[0] == signature:
+            article, found = known[1], known[2]
+        else:
+            article, found = read_article(path, articles_dir.parent)
+        if signature is not None:
+            fresh[name] = (signature, article, found)
         problems += found
         if article is not None:
             articles.append(article)
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
     return articles, problems
 
 

@@ -16,6 +16,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +85,15 @@ def _write_file(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _files_under(folder: Path) -> list[str]:
+    """Every file below ``folder`` as a sorted list of ``/``-separated relative names."""
+    names = []
+    for parent, _subfolders, files in os.walk(folder):
+        prefix = os.path.relpath(parent, folder).replace(os.sep, "/")
+        names += [name if prefix == "." else f"{prefix}/{name}" for name in files]
+    return sorted(names)
+
+
 def _is_generated(relative: Path) -> bool:
     return relative.parts[0] in GENERATED
 
@@ -115,23 +125,26 @@ class DocsWriter:
             if not target.is_relative_to(resolved_root) or not _is_generated(Path(name)):
                 raise ValueError(f"refusing to write {name!r}: outside the generated folders of {root}")
 
-    def swap(self, pages: dict[str, str]) -> Changes:
+    def swap(self, pages: dict[str, str], keep: Iterable[str] = ()) -> Changes:
         """Build the new docs/ beside the old one and exchange them.
 
-        Unchanged files are hard-linked into the new tree, so they keep their modification
-        time and ``mkdocs build --dirty`` re-renders only the pages that really changed.
-        Nothing ever writes into a linked file: changed pages are new files.
+        ``pages`` are the rendered pages; ``keep`` names generated pages that were not
+        rendered because nothing they depend on changed: their current files stay. Unchanged
+        files are hard-linked into the new tree, so they keep their modification time and
+        ``mkdocs build --dirty`` re-renders only the pages that really changed. Nothing ever
+        writes into a linked file: changed pages are new files.
         """
         remove_leftovers(self.docs_dir)
         staging = self.docs_dir.with_name(f"{self.docs_dir.name}.tmp-{os.getpid()}")
         self._check_inside(pages, staging)
+        keep = set(keep)
         staging.mkdir(parents=True)
         kept: set[str] = set()
         removed: list[str] = []
         if self.docs_dir.exists():
-            for path in sorted(p for p in self.docs_dir.rglob("*") if p.is_file()):
-                name = path.relative_to(self.docs_dir).as_posix()
-                if _is_generated(Path(name)):
+            for name in _files_under(self.docs_dir):
+                path = self.docs_dir / name
+                if name.split("/", 1)[0] in GENERATED and name not in keep:
                     if name not in pages:
                         removed.append(name)
                         continue
@@ -150,10 +163,11 @@ class DocsWriter:
         swap_in(staging, self.docs_dir)
         return Changes(changed, removed)
 
-    def in_place(self, pages: dict[str, str]) -> list[str]:
-        """Write changed pages, delete stale generated ones; returns what changed."""
+    def in_place(self, pages: dict[str, str], keep: Iterable[str] = ()) -> Changes:
+        """Write changed pages, delete generated ones neither in ``pages`` nor in ``keep``."""
         self._check_inside(pages, self.docs_dir)
-        changed = []
+        keep = set(keep)
+        changed, removed = [], []
         for name, text in pages.items():
             path = self.docs_dir / name
             try:
@@ -163,14 +177,8 @@ class DocsWriter:
                 pass
             _write_file(path, text)
             changed.append(name)
-        for top in GENERATED:
-            base = self.docs_dir / top
-            found = (
-                [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()) if base.exists() else []
-            )
-            for path in found:
-                name = path.relative_to(self.docs_dir).as_posix()
-                if name not in pages:
-                    path.unlink()
-                    changed.append(name)
-        return changed
+        for name in _files_under(self.docs_dir) if self.docs_dir.is_dir() else []:
+            if name.split("/", 1)[0] in GENERATED and name not in pages and name not in keep:
+                (self.docs_dir / name).unlink()
+                removed.append(name)
+        return Changes(changed, removed)

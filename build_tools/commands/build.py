@@ -10,8 +10,6 @@ Markdown changed (``--dirty``); otherwise it is a clean build.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import importlib.metadata
 import json
 import os
 import shutil
@@ -20,14 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-from ..generators import page_url
-from ..pipeline import Project, generate
+from ..builders import PACKAGE, STAMP, build_stamp, copy_site, previous_stamp, remove_outputs
+from ..pipeline import generate
 from ..problems import InputError
 from ..writers import remove_leftovers, swap_in
 from . import add_root, project_of, report
-
-STAMP = ".build-stamp.json"
-PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def register(subparsers) -> None:
@@ -45,48 +40,6 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def build_stamp(project: Project) -> str:
-    """A digest of everything that shapes every page; a change forces a clean build."""
-    digest = hashlib.sha256()
-    inputs = [
-        project.root / "mkdocs.yml",
-        *sorted((project.root / "overrides").rglob("*")),
-        *sorted(PACKAGE.rglob("*.py")),
-    ]
-    for path in inputs:
-        if path.is_file():
-            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for package in ("mkdocs", "mkdocs-material", "pagefind"):
-        digest.update(f"{package}={importlib.metadata.version(package)}".encode())
-    digest.update(os.environ.get("SITE_URL", "").encode())
-    return digest.hexdigest()
-
-
-def _previous_stamp(site: Path) -> str | None:
-    try:
-        return json.loads((site / STAMP).read_text("utf-8"))["stamp"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _copy_site(source: Path, target: Path) -> None:
-    """Copy site/ keeping modification times (MkDocs' --dirty compares them)."""
-    result = subprocess.run(["cp", "-a", "--reflink=auto", str(source), str(target)], capture_output=True)
-    if result.returncode != 0:
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(source, target, copy_function=shutil.copy2)
-
-
-def _remove_outputs(staging: Path, removed: list[str]) -> None:
-    for name in removed:
-        target = staging / page_url(name) / "index.html" if name.endswith(".md") else staging / name
-        target.unlink(missing_ok=True)
-        folder = target.parent
-        while folder != staging and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
-
-
 def _fail(staging: Path, message: str) -> int:
     shutil.rmtree(staging, ignore_errors=True)
     print(f"build: {message}; site/ is unchanged", file=sys.stderr)
@@ -97,22 +50,24 @@ def run(args: argparse.Namespace) -> int:
     project = project_of(args)
     started = time.monotonic()
     try:
-        count, changed, removed = generate(project)
+        result = generate(project, memo=not args.full)
+        changed, removed = result.changed, result.removed
     except InputError as exc:
         report(exc.problems)
         print("build: nothing written; docs/ and site/ are unchanged")
         return 1
     print(
-        f"generate: {count} pages ({len(changed)} written, {len(removed)} removed) in {time.monotonic() - started:.1f} s"
+        f"generate: {result.count} pages ({result.rendered} rendered, {len(changed)} written, "
+        f"{len(removed)} removed) in {time.monotonic() - started:.1f} s"
     )
     remove_leftovers(project.site)
     staging = project.site.with_name(f"{project.site.name}.tmp-{os.getpid()}")
     stamp = build_stamp(project)
-    incremental = not args.full and project.site.is_dir() and _previous_stamp(project.site) == stamp
+    incremental = not args.full and project.site.is_dir() and previous_stamp(project.site) == stamp
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(staging)]
     if incremental:
-        _copy_site(project.site, staging)
-        _remove_outputs(staging, removed)
+        copy_site(project.site, staging)
+        remove_outputs(staging, removed)
         shutil.rmtree(staging / "pagefind", ignore_errors=True)
         command.append("--dirty")
         env_extra = {"ARCHIVE_INCREMENTAL": "1"}

@@ -17,16 +17,22 @@ def register(subparsers) -> None:
         "generated pages into docs/. On any error nothing is written and every error is listed.",
     )
     add_root(parser)
+    parser.add_argument(
+        "--full", action="store_true", help="render every page, ignoring what the last run remembered (.cache/)"
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     project = project_of(args)
     try:
-        count, changed, removed = generate(project)
+        result = generate(project, memo=not args.full)
     except InputError as exc:
         report(exc.problems)
         print("generate: nothing written; docs/ is unchanged")
         return 1
-    print(f"generate: {count} pages in {project.docs} ({len(changed)} written, {len(removed)} removed)")
+    print(
+        f"generate: {result.count} pages in {project.docs} ({result.rendered} rendered, "
+        f"{len(result.changed)} written, {len(result.removed)} removed)"
+    )
     return 0

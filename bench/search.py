@@ -1,0 +1,145 @@
+"""Bytes a reader's browser fetches for one search, measured in Chromium on a built site.
+
+For each of ``QUERIES`` (fixed, so runs compare) a fresh browser context (empty cache, as a
+first-time reader) opens ``/search/?q=<query>``, waits until the results are shown and the
+network is idle, and sums the transfer size (``responseBodySize``: compressed bytes on the
+wire) of every request under ``/pagefind/``. The site is served with gzip for text files, as
+static hosts such as GitHub Pages do; Pagefind's own index files are stored compressed. The
+page itself (HTML, theme CSS and JS) is reported apart: it is the same for every page.
+
+``python -m bench.search SITE`` prints JSON for a built site/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import http.server
+import io
+import json
+import statistics
+import sys
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+QUERIES = (
+    "ceasefire",
+    "sanctions",
+    "inflation",
+    "refugees",
+    "vaccine",
+    "tariffs",
+    "election",
+    "corruption trial",
+    "peace talks",
+    "humanitarian aid",
+)
+TEXT_TYPES = (".html", ".js", ".css", ".json", ".xml", ".svg", ".txt")
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """A static server that gzips text files when the browser accepts it."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def send_head(self):
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            if not urllib.parse.urlsplit(self.path).path.endswith("/"):
+                return super().send_head()  # the redirect to the folder's URL
+            target = target / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and target.suffix in TEXT_TYPES and target.is_file()):
+            return super().send_head()
+        body = gzip.compress(target.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(target)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@contextlib.contextmanager
+def gzip_server(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_GzipHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _one_search(browser, base: str, query: str) -> dict:
+    context = browser.new_context()
+    page = context.new_page()
+    sizes: dict[str, int] = {}
+
+    def finished(request) -> None:
+        with contextlib.suppress(Exception):  # a request torn down with the page has no sizes
+            sizes[request.url] = sizes.get(request.url, 0) + request.sizes()["responseBodySize"]
+
+    page.on("requestfinished", finished)
+    page.goto(base + "search/?" + urllib.parse.urlencode({"q": query}))
+    page.wait_for_function(
+        "() => { const s = document.getElementById('archive-search-status');"
+        " return s && /result/.test(s.textContent); }",
+        timeout=120_000,
+    )
+    page.wait_for_load_state("networkidle")
+    results = page.locator(".archive-search__result").count()
+    status = page.locator("#archive-search-status").inner_text()
+    context.close()
+    search = {url: n for url, n in sizes.items() if "/pagefind/" in url}
+    return {
+        "query": query,
+        "status": status,
+        "results_shown": results,
+        "search_bytes": sum(search.values()),
+        "search_requests": len(search),
+        "page_bytes": sum(sizes.values()) - sum(search.values()),
+        "largest": sorted(((n, url.split("/pagefind/")[-1]) for url, n in search.items()), reverse=True)[:3],
+    }
+
+
+def measure_search(site: Path, queries: tuple[str, ...] = QUERIES) -> dict:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from playwright.sync_api import sync_playwright
+
+    from tests.browsing import CHROMIUM_FLAGS, chromium_path
+
+    runs = []
+    with gzip_server(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
+        try:
+            for query in queries:
+                runs.append(_one_search(browser, base, query))
+        finally:
+            browser.close()
+    per_query = [r["search_bytes"] for r in runs]
+    return {
+        "queries": runs,
+        "median_search_bytes": int(statistics.median(per_query)),
+        "max_search_bytes": max(per_query),
+        "median_page_bytes": int(statistics.median(r["page_bytes"] for r in runs)),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    if len(args) != 1:
+        print("usage: python -m bench.search SITE", file=sys.stderr)
+        return 2
+    print(json.dumps(measure_search(Path(args[0]).resolve()), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,199 @@
+"""`generate` after an edit renders only what the edit touches, and the result is always the
+same docs/ as rendering everything from scratch (the memo in .cache/ may cost time, never
+correctness). Each step edits the archive the way an editor would, then compares."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.synth import write_archive
+from build_tools.caches import CACHE_FILE
+from build_tools.generators import GENERATED
+from build_tools.pipeline import Project, generate, render_pages
+from build_tools.problems import InputError
+
+N = 40
+
+
+def generated_files(docs: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(docs.rglob("*")):
+        name = path.relative_to(docs).as_posix()
+        if path.is_file() and name.split("/")[0] in GENERATED:
+            out[name] = path.read_text("utf-8")
+    return out
+
+
+def assert_same_as_clean(root: Path) -> None:
+    expected, _ = render_pages(Project(root))
+    found = generated_files(root / "docs")
+    assert sorted(found) == sorted(expected)
+    for name, text in expected.items():
+        assert found[name] == text, f"{name} differs from a clean render"
+
+
+def article_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "articles").glob("[0-9]*/*.md"))
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, count), "utf-8")
+
+
+def field(path: Path, name: str) -> str:
+    return re.search(rf"^{name}: (.*)$", path.read_text("utf-8"), re.M)[1]
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("incremental") / "archive"
+    write_archive(root, N, seed=11)
+    return root
+
+
+@pytest.fixture
+def archive(pristine, tmp_path) -> Path:
+    root = tmp_path / "archive"
+    shutil.copytree(pristine, root, symlinks=True)
+    first = generate(Project(root))
+    assert first.rendered == first.count  # nothing remembered yet: everything rendered
+    assert (root / CACHE_FILE).is_file()
+    return root
+
+
+def body_edit(root: Path) -> None:
+    path = article_files(root)[3]
+    path.write_text(path.read_text("utf-8") + "\nA corrected sentence.\n", "utf-8")
+
+
+def test_a_body_edit_renders_that_article_and_the_archive_wide_pages_only(archive):
+    body_edit(archive)
+    result = generate(Project(archive))
+    archive_wide = 6  # home, the three overviews, the archive index, the archive feed
+    assert result.rendered == archive_wide + 1
+    assert [n for n in result.changed if n.startswith("articles/")] == [
+        f"articles/{p.parent.name}/{p.stem[11:]}.md" for p in article_files(archive)[3:4]
+    ]
+    assert_same_as_clean(archive)
+
+
+def test_nothing_changed_renders_only_the_archive_wide_pages_and_writes_nothing(archive):
+    result = generate(Project(archive))
+    assert result.rendered == 6 and result.changed == [] and result.removed == []
+    assert_same_as_clean(archive)
+
+
+def retitle(root: Path) -> None:
+    path = article_files(root)[5]
+    edit(path, f"title: {field(path, 'title')}", 'title: "A new title for this explainer"')
+
+
+def retag(root: Path) -> None:
+    path = article_files(root)[7]
+    topics = (root / "articles/vocabulary/topics.yml").read_text("utf-8")
+    new = [t for t in re.findall(r"^- id: (\S+)", topics, re.M) if t not in field(path, "topics")][-1]
+    edit(path, "topics: [", f"topics: [{new}, ")
+
+
+def redate(root: Path) -> None:
+    path = article_files(root)[9]
+    old = field(path, "date")
+    new = "2019-02-03" if old != "2019-02-03" else "2019-02-04"
+    edit(path, f"date: {old}", f"date: {new}")
+    target = root / "articles" / new[:4] / f"{new}-{path.name[11:]}"
+    target.parent.mkdir(exist_ok=True)
+    path.rename(target)
+
+
+def add(root: Path) -> None:
+    source = article_files(root)[2]
+    number = len(list((root / "articles").rglob("*-added-explainer-*.md"))) + 1
+    slug = f"an-added-explainer-{number}"
+    text = source.read_text("utf-8").replace(field(source, "title"), f'"An added explainer {number}"', 1)
+    (source.parent / f"{field(source, 'date')}-{slug}.md").write_text(text, "utf-8")
+
+
+def delete(root: Path) -> None:
+    article_files(root)[12].unlink()
+
+
+def draft(root: Path) -> None:
+    path = article_files(root)[14]
+    edit(path, "\ntitle:", "\ndraft: true\ntitle:")
+
+
+def rename_entry(root: Path) -> None:
+    path = root / "articles/vocabulary/actors.yml"
+    used = field(article_files(root)[0], "actors").strip("[]").split(",")[0].strip()
+    text = path.read_text("utf-8")
+    start = text.index(f"- id: {used}\n")
+    name = re.search(r'name: "([^"]+)"', text[start:])[1]
+    path.write_text(text[:start] + text[start:].replace(name, "Renamed Entry", 1), "utf-8")
+
+
+def hand_edited_page(root: Path) -> None:
+    page = next((root / "docs/articles").rglob("*.md"))
+    page.write_text(page.read_text("utf-8") + "\nEdited by hand.\n", "utf-8")
+
+
+def removed_page(root: Path) -> None:
+    next((root / "docs/actors").glob("*.md")).unlink()
+
+
+STEPS = [body_edit, retitle, retag, redate, add, delete, draft, rename_entry, hand_edited_page, removed_page]
+
+
+@pytest.mark.parametrize("step", STEPS, ids=lambda s: s.__name__)
+def test_each_kind_of_edit_gives_the_same_docs_as_a_clean_render(archive, step):
+    step(archive)
+    generate(Project(archive))
+    assert_same_as_clean(archive)
+
+
+@pytest.mark.parametrize("in_place", [False, True], ids=["swap", "in-place (serve)"])
+def test_a_random_sequence_of_edits(archive, in_place):
+    order = list(STEPS)
+    random.Random(5).shuffle(order)
+    for step in order:
+        step(archive)
+        generate(Project(archive), in_place=in_place)
+        assert_same_as_clean(archive)
+
+
+def test_a_broken_or_foreign_memo_is_ignored(archive):
+    memo = archive / CACHE_FILE
+    memo.write_bytes(b"not a memo at all")
+    body_edit(archive)
+    result = generate(Project(archive))
+    assert result.rendered == result.count
+    assert_same_as_clean(archive)
+    memo.write_bytes(memo.read_bytes()[:200])  # cut short: unreadable
+    retitle(archive)
+    assert generate(Project(archive)).rendered == result.count
+    assert_same_as_clean(archive)
+
+
+def test_an_error_writes_nothing_and_the_next_run_recovers(archive):
+    before = generated_files(archive / "docs")
+    path = article_files(archive)[4]
+    edit(path, "date: ", "date: not-a-date ")
+    with pytest.raises(InputError):
+        generate(Project(archive))
+    assert generated_files(archive / "docs") == before
+    edit(path, "date: not-a-date ", "date: ")
+    body_edit(archive)
+    generate(Project(archive))
+    assert_same_as_clean(archive)
+
+
+def test_memo_off_renders_everything(archive):
+    result = generate(Project(archive), memo=False)
+    assert result.rendered == result.count
+    assert_same_as_clean(archive)
