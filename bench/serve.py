@@ -11,6 +11,7 @@ first answered, and the time from each write to the new text being served.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -89,11 +90,13 @@ def measure_serve(archive: Path, code: Path, env: dict[str, str], log=print) -> 
             log(f"serve: edit {number + 1} served after {latencies[-1]} s")
             time.sleep(8)  # the rebuild that our own docs/ writes trigger
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
     return {
         "startup_s": round(startup, 1),
         "edit_to_served_s": latencies,

@@ -1,6 +1,7 @@
 """What the last ``generate`` read and wrote, so the next one redoes only what an edit touches.
 
-The memo lives in ``.cache/generate.pickle`` beside ``mkdocs.yml`` (never committed). It holds:
+The memo lives in ``.build/generate-memo.pickle`` beside ``mkdocs.yml`` (never
+committed). It holds:
 
 * every article file's signature (size, times, inode) with what reading it gave, so an
   unchanged file is not parsed again;
@@ -26,10 +27,11 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .readers import FileMemo
 
-CACHE_FILE = Path(".cache") / "generate.pickle"
+CACHE_FILE = Path(".build") / "generate-memo.pickle"  # not .cache/: `zensical build --clean` empties that
 FORMAT = b"explainer-archive generate memo 1\n"
 PACKAGE = Path(__file__).resolve().parent
 
@@ -43,6 +45,12 @@ class Memo:
     structure: bytes = b""
     related: dict[str, list[str]] = field(default_factory=dict)  # article URL → related article URLs
     jobs: JobMemo = field(default_factory=dict)
+    vocabulary: tuple = ()  # signatures of the vocabulary files
+    # Kept in memory only (mkdocs serve): the last catalog, patched when only bodies change.
+    catalog: Any = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "catalog": None}
 
 
 def code_salt(site_url: str) -> bytes:

@@ -106,6 +106,23 @@ class Catalog:
         self.rank = {id(article): index for index, article in enumerate(self.articles)}
         self.ranks = {key: [self.rank[id(a)] for a in items] for key, items in self.by_entity.items()}
 
+    def replace(self, old: Article, new: Article) -> None:
+        """Put ``new`` where ``old`` is, in every index. Only for an article whose frontmatter and
+        file name are unchanged (equal ``meta_digest``): then no index changes shape."""
+        if old.meta.draft:
+            return  # drafts are in no index
+        rank = self.rank.pop(id(old))
+        self.rank[id(new)] = rank
+        self.articles[rank] = new
+        keys = self._keys.pop(id(old))
+        self._keys[id(new)] = keys
+        for key in keys:
+            at = self.position.pop((key, id(old)))
+            self.position[(key, id(new))] = at
+            self.by_entity[key][at] = new
+        year = self.by_year[old.year]
+        year[year.index(old)] = new
+
     def structure(self) -> bytes:
         """A digest of what related() reads: every article's URL, date and tags, in order.
         Equal digests mean equal related lists, so they can be remembered between runs."""
@@ -160,7 +177,7 @@ class Catalog:
 def duplicate_url_problems(articles: list[Article]) -> list[Problem]:
     seen: dict[str, Article] = {}
     problems = []
-    for article in sorted(articles, key=lambda a: a.path):
+    for article in sorted(articles, key=lambda a: str(a.path)):
         first = seen.setdefault(article.url, article)
         if first is not article:
             problems.append(

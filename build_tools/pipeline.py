@@ -13,7 +13,8 @@ from .caches import CACHE_FILE, Memo, MemoStore, code_salt, docs_signature, inpu
 from .catalog import Catalog
 from .generators import PageGenerator, render_jobs
 from .problems import InputError, Problem
-from .readers import Article, FileMemo, read_articles, read_vocabulary
+from .readers import Article, FileMemo, file_signature, read_articles, read_vocabulary
+from .schema import ENTITY_KINDS
 from .writers import DocsWriter
 from .yamlsafe import YamlError, decode_text, load
 
@@ -114,8 +115,8 @@ def generate(project: Project, in_place: bool = False, memo: bool = True, persis
     if not memo:
         store.forget()
     last = store.load() if memo else Memo(store.salt)
-    catalog = checked_catalog(project, last.files)
-    structure = catalog.structure()
+    catalog, patched = _catalog_remembering(project, last)
+    structure = last.structure if patched else catalog.structure()
     related = _remembered_related(catalog, last) if last.structure == structure else None
     generator = PageGenerator(catalog, project.site_url, related)
     jobs = generator.jobs()
@@ -139,8 +140,39 @@ def generate(project: Project, in_place: bool = False, memo: bool = True, persis
         if digests[key] is not None
     }
     related_urls = {url: [a.url for a in found] for url, found in (generator.related or {}).items()}
-    store.save(Memo(store.salt, last.files, structure, related_urls, jobs_memo), persist)
+    vocabulary = _vocabulary_signature(project)
+    store.save(Memo(store.salt, last.files, structure, related_urls, jobs_memo, vocabulary, catalog), persist)
     return Generated(len(pages) + len(kept), changes.changed, changes.removed, len(pages))
+
+
+def _vocabulary_signature(project: Project) -> tuple:
+    return tuple(file_signature(project.vocabulary / f"{kind}.yml") for kind in ENTITY_KINDS)
+
+
+def _catalog_remembering(project: Project, last: Memo) -> tuple[Catalog, bool]:
+    """The catalog, and whether it is the last run's catalog patched rather than built anew.
+
+    When the vocabulary files are untouched and every changed article file kept its frontmatter
+    (a correction in the text, the most common edit), no index changes: the new articles take
+    the old ones' places. Otherwise the catalog is built from scratch."""
+    before = dict(last.files)
+    old = last.catalog
+    if old is None or last.vocabulary != _vocabulary_signature(project) or not project.articles.is_dir():
+        return checked_catalog(project, last.files), False
+    articles, problems = read_articles(project.articles, memo=last.files)
+    if any(p.severity == "error" for p in problems) or before.keys() != last.files.keys():
+        return checked_catalog(project, last.files), False
+    swaps = []
+    for name, (signature, article, _found) in last.files.items():
+        previous = before[name][1]
+        if before[name][0] == signature or previous is article:
+            continue
+        if previous is None or article is None or previous.meta_digest != article.meta_digest:
+            return checked_catalog(project, last.files), False
+        swaps.append((previous, article))
+    for previous, article in swaps:
+        old.replace(previous, article)
+    return old, True
 
 
 def _remembered_related(catalog: Catalog, memo: Memo) -> dict[str, list[Article]] | None:

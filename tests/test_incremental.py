@@ -1,5 +1,5 @@
 """`generate` after an edit renders only what the edit touches, and the result is always the
-same docs/ as rendering everything from scratch (the memo in .cache/ may cost time, never
+same docs/ as rendering everything from scratch (the memo in .build/ may cost time, never
 correctness). Each step edits the archive the way an editor would, then compares."""
 
 from __future__ import annotations
@@ -196,4 +196,20 @@ def test_an_error_writes_nothing_and_the_next_run_recovers(archive):
 def test_memo_off_renders_everything(archive):
     result = generate(Project(archive), memo=False)
     assert result.rendered == result.count
+    assert_same_as_clean(archive)
+
+
+def test_a_body_edit_patches_the_remembered_catalog_instead_of_building_it(archive, monkeypatch):
+    from build_tools.catalog import Catalog
+
+    built = []
+    original = Catalog.build.__func__
+    monkeypatch.setattr(Catalog, "build", classmethod(lambda cls, *a: built.append(1) or original(cls, *a)))
+    body_edit(archive)
+    generate(Project(archive))
+    assert built == []  # patched: no index rebuilt
+    assert_same_as_clean(archive)  # (this clean render builds its own catalog)
+    retitle(archive)
+    generate(Project(archive))
+    assert len(built) >= 2  # the frontmatter changed: built anew
     assert_same_as_clean(archive)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,16 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def _run_measured(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, float, int]:
+    """Run a step; returns its exit code, wall seconds and peak memory in MB (its own and that of
+    every process it waited for, e.g. the Pagefind binary under ``python -m pagefind``)."""
+    started = time.monotonic()
+    process = subprocess.Popen(command, cwd=cwd, env=env)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, round(time.monotonic() - started, 2), round(usage.ru_maxrss / 1024)
+
+
 def _fail(staging: Path, message: str) -> int:
     shutil.rmtree(staging, ignore_errors=True)
     print(f"build: {message}; site/ is unchanged", file=sys.stderr)
@@ -60,6 +71,13 @@ def run(args: argparse.Namespace) -> int:
         f"generate: {result.count} pages ({result.rendered} rendered, {len(changed)} written, "
         f"{len(removed)} removed) in {time.monotonic() - started:.1f} s"
     )
+    stages = {
+        "generate_s": round(time.monotonic() - started, 2),
+        "generate_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "pages_rendered_by_generate": result.rendered,
+        "pages_written_by_generate": len(changed),
+    }
+    copy_started = time.monotonic()
     remove_leftovers(project.site)
     staging = project.site.with_name(f"{project.site.name}.tmp-{os.getpid()}")
     stamp = build_stamp(project)
@@ -76,11 +94,12 @@ def run(args: argparse.Namespace) -> int:
     # The MkDocs hook imports build_tools: make this very package importable from any archive folder.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env_extra}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE.parent), env.get("PYTHONPATH")]))
-    started = time.monotonic()
-    if subprocess.run(command, cwd=project.root, env=env).returncode != 0:
+    stages["copy_s"] = round(time.monotonic() - copy_started, 2)
+    code, stages["render_s"], stages["render_peak_mb"] = _run_measured(command, project.root, env)
+    if code != 0:
         return _fail(staging, "mkdocs build failed")
     mode = f"incremental, {len(changed)} page(s) re-rendered" if incremental else "clean"
-    print(f"build: pages rendered ({mode}) in {time.monotonic() - started:.1f} s")
+    print(f"build: pages rendered ({mode}) in {stages['render_s']:.1f} s")
     indexer = [
         sys.executable,
         "-m",
@@ -91,11 +110,12 @@ def run(args: argparse.Namespace) -> int:
         "--exclude-selectors",
         ".headerlink",
     ]
-    started = time.monotonic()
-    if subprocess.run(indexer, cwd=project.root, env=env).returncode != 0:
+    code, stages["index_s"], stages["index_peak_mb"] = _run_measured(indexer, project.root, env)
+    if code != 0:
         return _fail(staging, "search indexing (Pagefind) failed")
-    print(f"build: search index written in {time.monotonic() - started:.1f} s")
-    (staging / STAMP).write_text(json.dumps({"stamp": stamp}) + "\n", encoding="utf-8")
+    print(f"build: search index written in {stages['index_s']:.1f} s")
+    stages["incremental"] = incremental
+    (staging / STAMP).write_text(json.dumps({"stamp": stamp, "stages": stages}) + "\n", encoding="utf-8")
     swap_in(staging, project.site)
     print(f"build: site written to {project.site}")
     return 0

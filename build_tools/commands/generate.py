@@ -18,7 +18,7 @@ def register(subparsers) -> None:
     )
     add_root(parser)
     parser.add_argument(
-        "--full", action="store_true", help="render every page, ignoring what the last run remembered (.cache/)"
+        "--full", action="store_true", help="render every page, ignoring what the last run remembered (.build/)"
     )
     parser.set_defaults(func=run)
 
