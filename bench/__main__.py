@@ -40,6 +40,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-ingest", action="store_true", help="skip the bulk ingest of ../shared/corpus (measured when present)"
     )
+    for name, what in (
+        ("browser", "the bytes per search measured in Chromium"),
+        ("serve", "the make serve edit-to-served timing"),
+        ("material", "the second build with Material's search plugin (its index size)"),
+        ("zensical", "the build with Zensical"),
+    ):
+        parser.add_argument(f"--no-{name}", action="store_true", help=f"skip {what}")
+    parser.add_argument(
+        "--zensical-sizes",
+        default="1000",
+        help="the N at which to build with Zensical too (default 1000: at 2,000 articles it has needed 12 GB)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         sizes = [1000]
@@ -59,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         ref=args.ref,
         rebuilds=not args.no_rebuilds,
         ingest=not args.no_ingest,
+        extras={
+            **{name: not getattr(args, f"no_{name}") for name in ("browser", "serve", "material")},
+            "zensical": set() if args.no_zensical else {int(n) for n in args.zensical_sizes.split(",") if n.strip()},
+        },
     )
     print()
     print(markdown(results))

@@ -28,7 +28,9 @@ def material_index(archive: Path, workdir: Path, env: dict[str, str], run_step) 
     site = workdir / "material-search-site"
     shutil.rmtree(site, ignore_errors=True)
     try:
-        run = run_step([sys.executable, "-m", "mkdocs", "build", "-f", str(config), "--site-dir", str(site)], env, archive)
+        run = run_step(
+            [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "--site-dir", str(site)], env, archive
+        )
         index = site / "search" / "search_index.json"
         data = index.read_bytes()
         return {
@@ -61,11 +63,11 @@ def zensical_build(archive: Path, workdir: Path, env: dict[str, str], run_step) 
         python = zensical_python(workdir)
     except (subprocess.CalledProcessError, OSError) as exc:
         return {"works": False, "error": f"could not install Zensical from {LOCK.name}: {exc}"}
-    site = workdir / "zensical-site"
+    site = archive / "zensical-site"  # Zensical wants it inside the project
     shutil.rmtree(site, ignore_errors=True)
     config = archive / "mkdocs.zensical.yml"
     text = (archive / "mkdocs.yml").read_text(encoding="utf-8")
-    config.write_text(text + f"\nsite_dir: {site}\n", encoding="utf-8")
+    config.write_text(text + f"\nsite_dir: {site.name}\n", encoding="utf-8")
     zensical = str(python.parent / "zensical")
     probe = _add_raw_html_probe(archive)
     served = site / "articles" / "0000" / "raw-html-probe" / "index.html"

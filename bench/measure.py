@@ -38,6 +38,9 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+from .alternatives import material_index, zensical_build
+from .search import measure_search
+from .serve import measure_serve
 from .synth import REPO, write_archive
 
 WRAPPER = r"""
@@ -217,6 +220,23 @@ def _add_article(archive: Path, synth) -> Path:
     return path
 
 
+def _build_stages(archive: Path) -> dict:
+    """Time and peak memory of each stage of the last ``build`` (it records them in site/)."""
+    try:
+        return json.loads((archive / ".build" / "last-build.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _attempt(measure, log) -> dict:
+    """An extra measurement; its failure is recorded in the results (and shown), not hidden."""
+    try:
+        return measure()
+    except Exception as exc:  # noqa: BLE001 - any failure of a measurement is a result to report
+        log(f"measurement failed: {type(exc).__name__}: {exc}")
+        return {"error": f"{type(exc).__name__}: {str(exc)[-1500:]}"}
+
+
 def snapshot_code(workdir: Path, ref: str | None = None, tries: int = 10, wait: float = 15.0) -> Path:
     """Copy build_tools/ into ``workdir/code`` so every step of a run measures the same code,
     even while build_tools/ is being edited: the working tree (retried until the copy imports
@@ -253,7 +273,12 @@ def measure_size(
     code: Path = REPO,
     rebuilds: bool = True,
     log=print,
+    extras: dict | None = None,
 ) -> dict:
+    """Measure one size. ``extras`` turns off the slower extra measurements by name: ``browser``
+    (bytes per search in Chromium), ``serve``, ``material`` (a second build with Material's
+    search) and ``zensical`` (a build with Zensical)."""
+    extras = extras or {}
     archive = workdir / f"archive-{n}"
     if archive.exists():
         shutil.rmtree(archive)
@@ -267,6 +292,8 @@ def measure_size(
 
     def step(name: str, command: list[str], times: int = 1) -> None:
         steps[name] = _median_run(command, env, times, cwd=code)
+        if command[3:4] == ["build"]:
+            steps[name]["stages"] = _build_stages(archive)
         log(f"[n={n}] {name}: {steps[name]['wall_s']} s, peak {steps[name]['peak_rss_mb']} MB")
 
     step("floor", [py, "-c", FLOOR, root], max(3, repeat))
@@ -276,12 +303,21 @@ def measure_size(
         # What Pagefind would add, until `build` runs it itself: index the built site/.
         step("pagefind_preview", [py, "-m", "pagefind", "--site", str(archive / "site")])
     figures = site_figures(archive)
+    if extras.get("browser", True):
+        figures["search_in_browser"] = _attempt(lambda: measure_search(archive / "site"), log)
     if rebuilds:
         paths = article_paths(archive)
         _append_sentence(paths[len(paths) // 2])
         step("rebuild_after_edit", [py, "-m", "build_tools", "build", "--root", root])
         _add_article(archive, synth)
         step("rebuild_after_add", [py, "-m", "build_tools", "build", "--root", root])
+    if extras.get("serve", True):
+        figures["serve"] = _attempt(lambda: measure_serve(archive, code, env, log), log)
+    if extras.get("material", True):
+        figures["material_search"] = _attempt(lambda: material_index(archive, workdir, env, run_step), log)
+    zensical = extras.get("zensical", True)
+    if zensical is True or (isinstance(zensical, set) and n in zensical):
+        figures["zensical"] = _attempt(lambda: zensical_build(archive, workdir, env, run_step), log)
     base = steps["floor"]
     for result in steps.values():
         result["wall_x_floor"] = round(result["wall_s"] / base["wall_s"], 2)
@@ -381,8 +417,6 @@ def markdown(results: dict) -> str:
     row("article source, median", lambda r: _mb(r["site"]["article_source_bytes"]))
     row("article page, median (× source)", lambda r: per_source(r, "article_page_bytes"))
     row("article page gzip, median", lambda r: per_source(r, "article_page_gzip_bytes"))
-    row("Material search_index.json", lambda r: per_source(r, "material_search_index_bytes"))
-    row("  … gzip = bytes for one search", lambda r: per_source(r, "material_search_index_gzip_bytes"))
 
     def pagefind(r):
         found = r["site"].get("pagefind")
@@ -394,7 +428,85 @@ def markdown(results: dict) -> str:
             f"common word {_mb(found['one_search_common_word_bytes'])}"
         )
 
-    row("Pagefind: bytes for one search (1 word, first page of results)", pagefind)
+    row("Pagefind: bytes for one search (estimate from file sizes)", pagefind)
+
+    def browser(r):
+        found = r["site"].get("search_in_browser")
+        if not found:
+            return "-"
+        if "error" in found:
+            return "failed: " + found["error"][:80]
+        return (
+            f"median {_mb(found['median_search_bytes'])}, max {_mb(found['max_search_bytes'])} "
+            f"({len(found['queries'])} queries)"
+        )
+
+    row("**Search in Chromium: bytes fetched per search**", browser)
+
+    def material(r):
+        found = r["site"].get("material_search")
+        if not found:
+            return "-"
+        if "error" in found:
+            return "failed: " + found["error"][:80]
+        return f"{_mb(found['index_bytes'])} ({_mb(found['index_gzip_bytes'])} gzip), every search"
+
+    row("Material's search: whole index a reader downloads", material)
+
+    def stage(step: str, key: str, fmt: str):
+        def cell(r):
+            found = r["steps"].get(step, {}).get("stages", {})
+            return "-" if key not in found else fmt.format(found[key])
+
+        return cell
+
+    def pages_time(r, step):
+        found = r["steps"].get(step, {}).get("stages", {})
+        return (found.get("generate_s") or 0) + (found.get("render_s") or 0) if found else None
+
+    def speedup(r):
+        clean, edit = pages_time(r, "build"), pages_time(r, "rebuild_after_edit")
+        if not clean or not edit:
+            return "-"
+        return f"{clean:.1f} s → {edit:.1f} s (×{clean / edit:.1f} faster)"
+
+    row("**pages (generate + render): clean → after one edit**", speedup)
+    row("  generate after one edit", stage("rebuild_after_edit", "generate_s", "{:.1f} s"))
+    row("  MkDocs render after one edit (--dirty)", stage("rebuild_after_edit", "render_s", "{:.1f} s"))
+    row("  copy of site/ for the incremental build", stage("rebuild_after_edit", "copy_s", "{:.1f} s"))
+    row("search index (Pagefind), clean build", stage("build", "index_s", "{:.1f} s"))
+    row("search index (Pagefind), after one edit", stage("rebuild_after_edit", "index_s", "{:.1f} s"))
+    row(
+        "peak memory: generate / render / index",
+        lambda r: "{} / {} / {} MB".format(
+            *(
+                r["steps"].get("build", {}).get("stages", {}).get(k, "-")
+                for k in ("generate_peak_mb", "render_peak_mb", "index_peak_mb")
+            )
+        ),
+    )
+
+    def serve(r):
+        found = r["site"].get("serve")
+        if not found:
+            return "-"
+        if "error" in found:
+            return "failed: " + found["error"][:80]
+        return f"{found['edit_to_served_median_s']:.1f} s median of {found['edit_to_served_s']}; up after {found['startup_s']:.0f} s"
+
+    row("**make serve: edit saved → new text served**", serve)
+
+    def zensical(r):
+        found = r["site"].get("zensical")
+        if not found:
+            return "-"
+        if not found.get("works"):
+            return "failed: " + found.get("error", "")[:80]
+        b = found["build"]
+        hook = "runs" if found["project_hook_ran"] else "does not run (raw HTML stays)"
+        return f"{b['wall_s']:.1f} s, peak {b['peak_rss_mb']:.0f} MB, {found['html_pages']} pages; project hook {hook}"
+
+    row("Zensical 0.0.73 build of the same docs/", zensical)
     row(
         "Pagefind: whole index (site/pagefind/)", lambda r: _mb((r["site"].get("pagefind") or {}).get("total_bytes", 0))
     )
@@ -465,6 +577,7 @@ def run(
     ref: str | None = None,
     rebuilds: bool = True,
     ingest: bool = True,
+    extras: dict | None = None,
 ) -> dict:
     own = workdir is None
     workdir = Path(workdir or tempfile.mkdtemp(prefix="explainer-bench-"))
@@ -481,7 +594,9 @@ def run(
             results["ingest"] = measure_ingest(workdir, code)
             _write(results, out)
         for n in sizes:
-            results["runs"].append(measure_size(n, workdir, seed, repeat, keep, pagefind_preview, code, rebuilds))
+            results["runs"].append(
+                measure_size(n, workdir, seed, repeat, keep, pagefind_preview, code, rebuilds, extras=extras)
+            )
             _write(results, out)  # partial results survive a later failure
     finally:
         if own and not keep:

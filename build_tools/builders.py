@@ -20,6 +20,7 @@ from .pipeline import Project
 
 PACKAGE = Path(__file__).resolve().parent
 STAMP = ".build-stamp.json"
+LAST_BUILD = Path(".build") / "last-build.json"  # time and peak memory of each stage of the last build
 
 
 def build_stamp(project: Project) -> str:

@@ -19,10 +19,10 @@ import sys
 import time
 from pathlib import Path
 
-from ..builders import PACKAGE, STAMP, build_stamp, copy_site, previous_stamp, remove_outputs
+from ..builders import LAST_BUILD, PACKAGE, STAMP, build_stamp, copy_site, previous_stamp, remove_outputs
 from ..pipeline import generate
 from ..problems import InputError
-from ..writers import remove_leftovers, swap_in
+from ..writers import remove_leftovers, swap_in, write_atomic
 from . import add_root, project_of, report
 
 
@@ -115,7 +115,9 @@ def run(args: argparse.Namespace) -> int:
         return _fail(staging, "search indexing (Pagefind) failed")
     print(f"build: search index written in {stages['index_s']:.1f} s")
     stages["incremental"] = incremental
-    (staging / STAMP).write_text(json.dumps({"stamp": stamp, "stages": stages}) + "\n", encoding="utf-8")
+    (staging / STAMP).write_text(json.dumps({"stamp": stamp}) + "\n", encoding="utf-8")
     swap_in(staging, project.site)
+    # Timings vary from run to run, so they are kept beside the memo, not in the site.
+    write_atomic(project.root / LAST_BUILD, json.dumps(stages, indent=1) + "\n", replace=True)
     print(f"build: site written to {project.site}")
     return 0
