@@ -79,6 +79,22 @@ def docs_signature(path: Path | str) -> tuple[int, ...] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+def _dump(memo: Memo, stream) -> None:
+    """Pickle without the pickler's table of every object written: that table alone costs about
+    10 kB of memory per article at 10,000 articles. The memo has no cycles and no object
+    referenced twice, which is what the table is for; should that ever change, the pickler
+    refuses in fast mode (ValueError) and the memo is written the ordinary way."""
+    start = stream.tell()
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    try:
+        pickler.dump(memo)
+    except (ValueError, RecursionError):
+        stream.seek(start)
+        stream.truncate()
+        pickle.dump(memo, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 _live: dict[Path, tuple[tuple[int, ...] | None, Memo]] = {}  # path → (signature of the file, memo)
 
 
@@ -116,7 +132,7 @@ class MemoStore:
             handle, temporary = tempfile.mkstemp(prefix=".generate.", suffix=".tmp", dir=self.path.parent)
             with os.fdopen(handle, "wb") as stream:
                 stream.write(FORMAT + self.salt.hex().encode() + b"\n")
-                pickle.dump(memo, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                _dump(memo, stream)
             os.replace(temporary, self.path)
         except OSError:
             if temporary is not None and os.path.exists(temporary):

@@ -229,7 +229,7 @@ class PageGenerator:
         parts = [
             frontmatter(fields),
             f"# {inline(meta.title)}\n",
-            f'<p class="article-byline" markdown>{" · ".join(byline)}</p>\n',
+            f'<p class="article-byline" data-pagefind-ignore="all" markdown>{" · ".join(byline)}</p>\n',
         ]
         if not _opens_with(article.body, meta.summary):  # a lead sentence used as summary is not shown twice
             parts.append(f'<p class="article-summary" markdown>{inline(meta.summary)}</p>\n')

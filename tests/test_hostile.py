@@ -252,7 +252,7 @@ def test_raw_html_in_a_body_is_removed_when_the_build_is_not_strict(hostile_body
     assert "text in a div" in page and "<small>small</small>" in page and "<kbd>kbd</kbd>" in page
     assert '<abbr title="title">abbr</abbr>' in page
     # the generator's own markup survives the cleaning
-    assert '<p class="article-byline"><time datetime="2025-06-01">June 1, 2025</time>' in page
+    assert '<p class="article-byline" data-pagefind-ignore="all"><time datetime="2025-06-01">June 1, 2025</time>' in page
     assert 'class="headerlink" href="#section"' in page
     assert "data-pagefind-ignore" in page or "article-related" not in page
     # ...and the table of contents is text
@@ -265,7 +265,7 @@ def test_golden_pages_are_not_changed_by_the_sanitizer(golden_archive):
     from build_tools.sanitize import removed
 
     samples = [
-        '<p class="article-byline"><time datetime="2025-03-02">March 2, 2025</time> · 1 min read</p>',
+        '<p class="article-byline" data-pagefind-ignore="all"><time datetime="2025-03-02">March 2, 2025</time> · 1 min read</p>',
         '<div class="article-source" data-pagefind-ignore="data-pagefind-ignore">\n<p><strong>Source:</strong> '
         '<a href="https://example.org/x">Example</a>. License: PD.</p>\n</div>',
         '<h2 id="what-happened">What happened<a class="headerlink" href="#what-happened" title="Permanent link">¶</a></h2>',

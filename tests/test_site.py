@@ -103,6 +103,9 @@ def test_incremental_rebuild_renders_only_changed_pages_and_equals_a_clean_build
     assert re.search(r"\(\d+ rendered, 5 written, 1 removed\)", out) and "incremental, 5 page(s) re-rendered" in out
     page = (built / "articles/2025/putin-and-the-talks/index.html").read_text("utf-8")
     assert "The talks resumed." in page
+    stages = json.loads((golden_archive / ".build/last-build.json").read_text("utf-8"))
+    assert stages["incremental"] is True and stages["pages_written_by_generate"] == 5
+    assert all(stages[k] >= 0 for k in ("generate_s", "copy_s", "render_s", "index_s", "index_peak_mb"))
     assert not (built / "articles/2024/no-tags-and-no-source").exists()
     incremental = _html_files(built)
     assert main(["build", "--root", str(golden_archive), "--full"]) == 0
