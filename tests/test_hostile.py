@@ -252,7 +252,9 @@ def test_raw_html_in_a_body_is_removed_when_the_build_is_not_strict(hostile_body
     assert "text in a div" in page and "<small>small</small>" in page and "<kbd>kbd</kbd>" in page
     assert '<abbr title="title">abbr</abbr>' in page
     # the generator's own markup survives the cleaning
-    assert '<p class="article-byline" data-pagefind-ignore="all"><time datetime="2025-06-01">June 1, 2025</time>' in page
+    assert (
+        '<p class="article-byline" data-pagefind-ignore="all"><time datetime="2025-06-01">June 1, 2025</time>' in page
+    )
     assert 'class="headerlink" href="#section"' in page
     assert "data-pagefind-ignore" in page or "article-related" not in page
     # ...and the table of contents is text
