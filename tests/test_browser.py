@@ -78,6 +78,12 @@ def test_search_filters_narrow_results(sample_site):
         page.wait_for_function(
             f"parseInt(document.getElementById('archive-search-status').textContent) < {everything}", timeout=10_000
         )
+        # the status line updates first; the results follow once their fragments have loaded
+        page.wait_for_function(
+            "() => { const m = [...document.querySelectorAll('.archive-search__meta')];"
+            " return m.length > 0 && m.every(e => e.textContent.trim().startsWith('Article')); }",
+            timeout=15_000,
+        )
         metas = page.locator(".archive-search__meta").all_inner_texts()
         assert metas and all(m.startswith("Article") for m in metas)
         assert "type=Article" in page.url
