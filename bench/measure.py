@@ -430,28 +430,36 @@ def markdown(results: dict) -> str:
 
     row("Pagefind: bytes for one search (estimate from file sizes)", pagefind)
 
-    def browser(r):
-        found = r["site"].get("search_in_browser")
-        if not found:
-            return "-"
-        if "error" in found:
-            return "failed: " + found["error"][:80]
-        return (
-            f"median {_mb(found['median_search_bytes'])}, max {_mb(found['max_search_bytes'])} "
-            f"({len(found['queries'])} queries)"
-        )
+    def extra(name: str, show):
+        """A cell for an extra measurement: "-" when not run, its error when it failed."""
 
-    row("**Search in Chromium: bytes fetched per search**", browser)
+        def cell(r):
+            found = r["site"].get(name)
+            if not found:
+                return "-"
+            if "error" in found:
+                return "failed: " + found["error"][:80]
+            return show(found)
 
-    def material(r):
-        found = r["site"].get("material_search")
-        if not found:
-            return "-"
-        if "error" in found:
-            return "failed: " + found["error"][:80]
-        return f"{_mb(found['index_bytes'])} ({_mb(found['index_gzip_bytes'])} gzip), every search"
+        return cell
 
-    row("Material's search: whole index a reader downloads", material)
+    row(
+        "**Search in Chromium: bytes fetched per search**",
+        extra(
+            "search_in_browser",
+            lambda f: (
+                f"median {_mb(f['median_search_bytes'])}, max {_mb(f['max_search_bytes'])} "
+                f"({len(f['queries'])} queries)"
+            ),
+        ),
+    )
+
+    row(
+        "Material's search: whole index a reader downloads",
+        extra(
+            "material_search", lambda f: f"{_mb(f['index_bytes'])} ({_mb(f['index_gzip_bytes'])} gzip), every search"
+        ),
+    )
 
     def stage(step: str, key: str, fmt: str):
         def cell(r):
@@ -488,27 +496,23 @@ def markdown(results: dict) -> str:
         ),
     )
 
-    def serve(r):
-        found = r["site"].get("serve")
-        if not found:
-            return "-"
-        if "error" in found:
-            return "failed: " + found["error"][:80]
-        return f"{found['edit_to_served_median_s']:.1f} s median of {found['edit_to_served_s']}; up after {found['startup_s']:.0f} s"
+    row(
+        "**make serve: edit saved → new text served**",
+        extra(
+            "serve",
+            lambda f: (
+                f"{f['edit_to_served_median_s']:.1f} s median of {f['edit_to_served_s']}; "
+                f"up after {f['startup_s']:.0f} s"
+            ),
+        ),
+    )
 
-    row("**make serve: edit saved → new text served**", serve)
-
-    def zensical(r):
-        found = r["site"].get("zensical")
-        if not found:
-            return "-"
-        if not found.get("works"):
-            return "failed: " + found.get("error", "")[:80]
+    def zensical(found):
         b = found["build"]
         hook = "runs" if found["project_hook_ran"] else "does not run (raw HTML stays)"
         return f"{b['wall_s']:.1f} s, peak {b['peak_rss_mb']:.0f} MB, {found['html_pages']} pages; project hook {hook}"
 
-    row("Zensical 0.0.73 build of the same docs/", zensical)
+    row("Zensical 0.0.73 build of the same docs/", extra("zensical", zensical))
     row(
         "Pagefind: whole index (site/pagefind/)", lambda r: _mb((r["site"].get("pagefind") or {}).get("total_bytes", 0))
     )

@@ -13,17 +13,18 @@ page itself (HTML, theme CSS and JS) is reported apart: it is the same for every
 from __future__ import annotations
 
 import contextlib
-import functools
 import gzip
-import http.server
 import io
 import json
 import statistics
 import sys
-import threading
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
+
+from .synth import REPO
+
+sys.path.insert(0, str(REPO))  # the Chromium launch and static server the browser tests use
+from tests.browsing import CHROMIUM_FLAGS, QuietHandler, chromium_path, serve  # noqa: E402
 
 QUERIES = (
     "ceasefire",
@@ -40,11 +41,8 @@ QUERIES = (
 TEXT_TYPES = (".html", ".js", ".css", ".json", ".xml", ".svg", ".txt")
 
 
-class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+class _GzipHandler(QuietHandler):
     """A static server that gzips text files when the browser accepts it."""
-
-    def log_message(self, *args) -> None:
-        pass
 
     def send_head(self):
         target = Path(self.translate_path(self.path))
@@ -62,19 +60,6 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
-
-
-@contextlib.contextmanager
-def gzip_server(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_GzipHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _one_search(browser, base: str, query: str) -> dict:
@@ -110,13 +95,10 @@ def _one_search(browser, base: str, query: str) -> dict:
 
 
 def measure_search(site: Path, queries: tuple[str, ...] = QUERIES) -> dict:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from playwright.sync_api import sync_playwright
 
-    from tests.browsing import CHROMIUM_FLAGS, chromium_path
-
     runs = []
-    with gzip_server(site) as base, sync_playwright() as playwright:
+    with serve(site, _GzipHandler) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
         try:
             for query in queries:

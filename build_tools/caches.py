@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .readers import FileMemo
+from .readers import FileMemo, file_signature
 
 CACHE_FILE = Path(".build") / "generate-memo.pickle"  # not .cache/: `zensical build --clean` empties that
 FORMAT = b"explainer-archive generate memo 1\n"
@@ -70,13 +70,7 @@ def inputs_digest(inputs: tuple | None) -> bytes | None:
 
 
 def docs_signature(path: Path | str) -> tuple[int, ...] | None:
-    """Size, modification time and inode of a docs/ file. Not ctime: hard-linking an unchanged
-    page into the next docs/ (``DocsWriter.swap``) changes its ctime but not its content."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+    return file_signature(path, ctime=False)
 
 
 def _dump(memo: Memo, stream) -> None:

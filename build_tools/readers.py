@@ -155,13 +155,15 @@ def article_paths(articles_dir: Path) -> list[Path]:
 FileMemo = dict[str, tuple[tuple[int, ...], "Article | None", list[Problem]]]
 
 
-def file_signature(path: Path | str) -> tuple[int, ...] | None:
-    """What changes whenever a file's content may have: size, times and inode."""
+def file_signature(path: Path | str, ctime: bool = True) -> tuple[int, ...] | None:
+    """What changes whenever a file's content may have: size, times and inode. Without ``ctime``
+    for generated docs/ files: hard-linking an unchanged page into the next docs/
+    (``DocsWriter.swap``) changes its ctime but not its content."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) if ctime else (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def read_articles(
