@@ -10,10 +10,8 @@ import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
-from .problems import Problem, display_path
-from .readers import Article, Vocabulary
+from .problems import Problem
+from .readers import Article, Vocabulary, unknown_id_problems
 from .schema import ENTITY_KINDS, VocabularyEntry
 
 Key = tuple[str, str]  # (kind, id), e.g. ("actors", "vladimir-putin")
@@ -23,41 +21,6 @@ SINGULAR = {"actors": "actor", "topics": "topic", "places": "place"}
 
 def newest_first(article: Article) -> tuple:
     return (-article.meta.date.toordinal(), article.slug)
-
-
-def suggest(vocabulary: Vocabulary, kind: str, wrong: str, limit: int = 3) -> list[str]:
-    """Vocabulary ids close to ``wrong``, matched on ids, names and aliases."""
-    choices: dict[str, str] = {}
-    for entry in vocabulary.entries[kind].values():
-        for label in (entry.id, entry.name, *entry.aliases):
-            choices.setdefault(label.lower(), entry.id)
-    found = process.extract(wrong.lower(), list(choices), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=75)
-    ids: list[str] = []
-    for label, _score, _index in found:
-        if choices[label] not in ids:
-            ids.append(choices[label])
-    return ids[:limit]
-
-
-def unknown_id_problems(article: Article, vocabulary: Vocabulary) -> list[Problem]:
-    problems = []
-    shown = article.shown or display_path(article.path)
-    for kind in ENTITY_KINDS:
-        for index, entry_id in enumerate(article.ids(kind)):
-            if (kind, entry_id) in vocabulary:
-                continue
-            hints = suggest(vocabulary, kind, entry_id)
-            hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
-            problems.append(
-                Problem(
-                    shown,
-                    article.line_of(kind, index),
-                    "error",
-                    f"{kind}: Expected an id from vocabulary/{kind}.yml but received {entry_id!r}{hint}",
-                    "vocabulary-id",
-                )
-            )
-    return problems
 
 
 @dataclass

@@ -59,10 +59,17 @@ from urllib.parse import urlsplit, urlunsplit
 from confusable_homoglyphs import categories, confusables
 from rapidfuzz import process
 
-from .catalog import unknown_id_problems
 from .pipeline import Project
 from .problems import Problem, display_path
-from .readers import VOCABULARY_DIR, Article, Vocabulary, article_paths, read_article, read_vocabulary
+from .readers import (
+    VOCABULARY_DIR,
+    Article,
+    Vocabulary,
+    article_paths,
+    read_article,
+    read_vocabulary,
+    unknown_id_problems,
+)
 from .schema import ENTITY_KINDS, VocabularyEntry
 from .yamlsafe import YamlError, decode_text, load
 
@@ -191,7 +198,7 @@ def run_checks(project: Project, paths: list[Path] | None = None) -> list[Proble
 
     articles: list[Article] = []
     for path in article_paths(project.articles):
-        article, problems = read_article(path, project.root)
+        article, problems = read_article(path, project.root, vocabulary)
         by_path[path.resolve()] += problems
         if article is not None:
             articles.append(article)

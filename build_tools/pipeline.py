@@ -72,7 +72,7 @@ def read_site_url(config: Path) -> str:
 
 def load_catalog(project: Project, memo: FileMemo | None = None) -> tuple[Catalog, list[Problem]]:
     vocabulary, problems = read_vocabulary(project.vocabulary)
-    articles, article_problems = read_articles(project.articles, memo=memo)
+    articles, article_problems = read_articles(project.articles, memo=memo, vocabulary=vocabulary)
     catalog, link_problems = Catalog.build(articles, vocabulary)
     return catalog, problems + article_problems + link_problems
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
+from rapidfuzz import fuzz, process
 
 from .problems import Problem, display_path
 from .schema import ENTITY_KINDS, ArticleMeta, VocabularyEntry, explain
@@ -72,8 +74,14 @@ class Vocabulary:
         return key[1] in self.entries[key[0]]
 
 
-def read_article(path: Path, root: Path | None = None) -> tuple[Article | None, list[Problem]]:
-    """Read and validate one article file; returns it (or None) and its problems."""
+def read_article(
+    path: Path, root: Path | None = None, vocabulary: Vocabulary | None = None
+) -> tuple[Article | None, list[Problem]]:
+    """Read and validate one article file; returns it (or None) and its problems.
+
+    With a ``vocabulary``, a file rejected for other errors also has its actor, topic and
+    place ids checked, so one run reports every error of the file (a valid article's ids
+    are checked when it is linked into the catalog)."""
     shown = display_path(path, root)
     try:
         raw = path.read_bytes()
@@ -88,6 +96,7 @@ def read_article(path: Path, root: Path | None = None) -> tuple[Article | None, 
         return None, [Problem(shown, 1, "error", "Expected the frontmatter to be a mapping of fields")]
     problems: list[Problem] = []
     meta = None
+    invalid_fields: set[str] = set()
     try:
         meta = ArticleMeta.model_validate(located.data)
     except ValidationError as exc:
@@ -95,13 +104,64 @@ def read_article(path: Path, root: Path | None = None) -> tuple[Article | None, 
             name = ".".join(str(part) for part in loc)
             line = located.line_of(tuple(loc), 1)
             problems.append(Problem(shown, line, "error", f"{name}: {message}"))
+            invalid_fields.update(str(part) for part in loc[:1])
     problems += _check_location(path, shown, located, meta)
     if problems or meta is None:
+        if vocabulary is not None:
+            problems += id_problems(shown, _raw_id_refs(located, invalid_fields), vocabulary)
         return None, problems
     name = path.name.encode() + b"\0"
     digest = hashlib.blake2b(name + raw, digest_size=16).digest()
     meta_digest = hashlib.blake2b(name + front.encode(), digest_size=16).digest()
     return Article(path, meta, body, body_line, located.lines, shown, digest, meta_digest), []
+
+
+def _raw_id_refs(located: Located, skip: set[str]) -> Iterator[tuple[str, str, int]]:
+    """(kind, id, line) of every id string in a frontmatter the schema rejected, leaving out
+    the fields the schema already complained about."""
+    for kind in ENTITY_KINDS:
+        value = located.data.get(kind)
+        if kind in skip or not isinstance(value, list):
+            continue
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                yield kind, item, located.line_of((kind, index), 1)
+
+
+def suggest(vocabulary: Vocabulary, kind: str, wrong: str, limit: int = 3) -> list[str]:
+    """Vocabulary ids close to ``wrong``, matched on ids, names and aliases."""
+    choices: dict[str, str] = {}
+    for entry in vocabulary.entries[kind].values():
+        for label in (entry.id, entry.name, *entry.aliases):
+            choices.setdefault(label.lower(), entry.id)
+    found = process.extract(wrong.lower(), list(choices), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=75)
+    ids: list[str] = []
+    for label, _score, _index in found:
+        if choices[label] not in ids:
+            ids.append(choices[label])
+    return ids[:limit]
+
+
+def id_problems(shown: str, refs: Iterable[tuple[str, str, int]], vocabulary: Vocabulary) -> list[Problem]:
+    """An error for each (kind, id, line) the vocabulary does not hold, with the nearest ids."""
+    problems = []
+    for kind, entry_id, line in refs:
+        if (kind, entry_id) in vocabulary:
+            continue
+        hints = suggest(vocabulary, kind, entry_id)
+        hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
+        message = f"{kind}: Expected an id from vocabulary/{kind}.yml but received {entry_id!r}{hint}"
+        problems.append(Problem(shown, line, "error", message, "vocabulary-id"))
+    return problems
+
+
+def unknown_id_problems(article: Article, vocabulary: Vocabulary) -> list[Problem]:
+    refs = (
+        (kind, entry_id, article.line_of(kind, index))
+        for kind in ENTITY_KINDS
+        for index, entry_id in enumerate(article.ids(kind))
+    )
+    return id_problems(article.shown or display_path(article.path), refs, vocabulary)
 
 
 def _check_location(path: Path, shown: str, located: Located, meta: ArticleMeta | None) -> list[Problem]:
@@ -167,20 +227,24 @@ def file_signature(path: Path | str, ctime: bool = True) -> tuple[int, ...] | No
 
 
 def read_articles(
-    articles_dir: Path, paths: list[Path] | None = None, memo: FileMemo | None = None
+    articles_dir: Path,
+    paths: list[Path] | None = None,
+    memo: FileMemo | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[list[Article], list[Problem]]:
     """Read every article. With a ``memo`` from an earlier run, a file whose signature is
-    unchanged is not parsed again; the memo is updated to describe this run."""
+    unchanged is not parsed again; the memo is updated to describe this run. A rejected
+    file is always read again: its id errors depend on the vocabulary (see read_article)."""
     articles, problems = [], []
     fresh: FileMemo = {}
     for path in paths if paths is not None else article_paths(articles_dir):
         name = str(path)
         signature = file_signature(name) if memo is not None else None
         known = memo.get(name) if memo is not None else None
-        if known is not None and signature is not None and known[0] == signature:
+        if known is not None and signature is not None and known[0] == signature and known[1] is not None:
             article, found = known[1], known[2]
         else:
-            article, found = read_article(path, articles_dir.parent)
+            article, found = read_article(path, articles_dir.parent, vocabulary)
         if signature is not None:
             fresh[name] = (signature, article, found)
         problems += found

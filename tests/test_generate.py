@@ -71,6 +71,11 @@ def test_bad_input_lists_every_error_and_leaves_docs_unchanged(golden_archive, c
         "2025-06-05-unknown-actor.md",
         "title: T\ndate: 2025-06-05\nsummary: s\nactors: [vladimir-puttin]",
     )
+    write_article(  # a schema error does not hide the unknown ids of the same file
+        golden_archive,
+        "2025-06-06-bad-date-and-place.md",
+        "title: T\ndate: 06/06/25\nsummary: s\nactors: [Vladimir Putin]\nplaces: [russia, rusia]",
+    )
     capsys.readouterr()
     assert main(["generate", "--root", str(golden_archive)]) == 1
     err = capsys.readouterr().err
@@ -84,6 +89,15 @@ def test_bad_input_lists_every_error_and_leaves_docs_unchanged(golden_archive, c
         "2025-06-05-unknown-actor.md:5: error: actors: Expected an id from vocabulary/actors.yml "
         "but received 'vladimir-puttin'; did you mean 'vladimir-putin'?" in err
     )
+    both = [line for line in err.splitlines() if "2025-06-06-bad-date-and-place.md" in line]
+    assert both == [
+        "articles/2025/2025-06-06-bad-date-and-place.md:3: error: date: Expected a date like 2025-05-19 "
+        "but received '06/06/25'",
+        "articles/2025/2025-06-06-bad-date-and-place.md:5: error: actors: item 1: expected a lowercase id "
+        "like 'vladimir-putin' but received 'Vladimir Putin'",
+        "articles/2025/2025-06-06-bad-date-and-place.md:6: error: places: Expected an id from "
+        "vocabulary/places.yml but received 'rusia'; did you mean 'russia'?",
+    ]
     assert "Traceback" not in err
     assert snapshot(golden_archive / "docs") == before
 
