@@ -21,6 +21,7 @@ from .pipeline import Project
 PACKAGE = Path(__file__).resolve().parent
 STAMP = ".build-stamp.json"
 LAST_BUILD = Path(".build") / "last-build.json"  # time and peak memory of each stage of the last build
+SEARCH_WORK = Path(".build") / "search"  # search index shards kept between builds (build_tools.indexers)
 
 
 def build_stamp(project: Project) -> str:

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..builders import LAST_BUILD, PACKAGE, STAMP, build_stamp, copy_site, previous_stamp, remove_outputs
+from ..builders import LAST_BUILD, PACKAGE, SEARCH_WORK, STAMP, build_stamp, copy_site, previous_stamp, remove_outputs
 from ..pipeline import generate
 from ..problems import InputError
 from ..writers import remove_leftovers, swap_in, write_atomic
@@ -36,7 +36,9 @@ def register(subparsers) -> None:
     )
     add_root(parser)
     parser.add_argument(
-        "--full", action="store_true", help="render every page even if an incremental build is possible"
+        "--full",
+        action="store_true",
+        help="render every page and index every search shard even if an incremental build is possible",
     )
     parser.set_defaults(func=run)
 
@@ -100,16 +102,10 @@ def run(args: argparse.Namespace) -> int:
         return _fail(staging, "mkdocs build failed")
     mode = f"incremental, {len(changed)} page(s) re-rendered" if incremental else "clean"
     print(f"build: pages rendered ({mode}) in {stages['render_s']:.1f} s")
-    indexer = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(staging),
-        "--silent",
-        "--exclude-selectors",
-        ".headerlink",
-    ]
+    # Pagefind, in shards above a size; the shards' bundles are kept in .build/search/ between builds.
+    indexer = [sys.executable, "-m", "build_tools.indexers", str(staging), "--work", str(project.root / SEARCH_WORK)]
+    if args.full:
+        indexer.append("--fresh")
     code, stages["index_s"], stages["index_peak_mb"] = _run_measured(indexer, project.root, env)
     if code != 0:
         return _fail(staging, "search indexing (Pagefind) failed")

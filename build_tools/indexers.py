@@ -1,0 +1,534 @@
+"""Stage 6: the search index of the built site, made by Pagefind.
+
+Pagefind holds every page it indexes in memory at once, about three times over (the parsed
+pages, a copy per language, the word maps built from them): ~400 kB a page, 4.2 GB at 10,000
+articles. It also has no incremental mode, so one corrected article meant indexing every page
+again. Above ``SHARD_PAGES`` indexed pages the site is therefore indexed in shards — one per
+year of articles, one for every other page — each by its own Pagefind run, and the shards'
+bundles are merged into the one bundle readers' browsers load. A shard whose pages did not
+change keeps its bundle from the last build (in ``.build/search/``), so an edit re-indexes only
+the pages of its year.
+
+Merging reads and writes Pagefind's own files (gzip'd CBOR, see ``merge_bundles``); the format
+is checked against the version it was written for and, if it differs, the site is indexed in
+one run as before. The merged bundle holds the same words, positions, filters and sort order
+as one run over the whole site would (``tests/test_search_shards.py`` compares them).
+
+Run as ``python -m build_tools.indexers SITE --work DIR`` by the ``build`` command, so that the
+peak memory it measures is that of this step alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import heapq
+import importlib.metadata
+import io
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+import cbor2
+
+SHARD_PAGES = int(os.environ.get("ARCHIVE_SEARCH_SHARD_PAGES", "2000"))  # indexed pages before sharding
+FORMAT = "1.5.2"  # the Pagefind bundle format merge_bundles reads and writes
+MAGIC = b"pagefind_dcd"
+# Bytes of an index chunk before compression: Pagefind cuts chunks at 20,000 word positions,
+# ~80 kB on explainer articles (measured on a 10,000-article archive); a chunk is cut once it
+# passes this, so 60 kB gives chunks of about that size and about as many.
+INDEX_CHUNK_BYTES = 60_000
+BODY_MARK = b"data-pagefind-body"
+MERGED = "merged"  # where the last merged bundle is kept beside the shards
+OTHER = "other"  # the shard of every indexed page that is not an article (no date to sort by)
+PAGEFIND_ARGS = ("--silent", "--exclude-selectors", ".headerlink")
+
+
+class BundleFormatError(Exception):
+    """A Pagefind bundle this module cannot merge (another Pagefind version or layout)."""
+
+
+@dataclass
+class Shard:
+    name: str
+    pages: list[str] = field(default_factory=list)  # site-relative paths of the HTML files
+    digest: str = ""
+
+
+def pagefind_command(site: Path, output: Path | None = None) -> list[str]:
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), *PAGEFIND_ARGS]
+    return command + (["--output-path", str(output)] if output else [])
+
+
+def _salt() -> bytes:
+    """What else shapes a shard's bundle besides its pages: the Pagefind release and options."""
+    try:
+        version = importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    return f"{version}\0{FORMAT}\0{' '.join(PAGEFIND_ARGS)}".encode()
+
+
+def plan_shards(site: Path) -> list[Shard]:
+    """The pages Pagefind would index, grouped: ``other`` first, then one shard per article
+    year in ascending order — the order that keeps the merged date sort valid."""
+    shards: dict[str, Shard] = {}
+    digests: dict[str, Any] = {}
+    for folder, subfolders, files in os.walk(site):
+        subfolders.sort()
+        if folder == str(site):
+            subfolders[:] = [d for d in subfolders if d != "pagefind"]
+        for name in sorted(files):
+            if not name.endswith(".html"):
+                continue
+            path = os.path.join(folder, name)
+            with open(path, "rb") as handle:
+                content = handle.read()
+            if BODY_MARK not in content:
+                continue
+            relative = os.path.relpath(path, site)
+            parts = relative.split(os.sep)
+            key = f"articles-{parts[1]}" if parts[0] == "articles" and parts[1].isdigit() else OTHER
+            shard = shards.setdefault(key, Shard(key))
+            shard.pages.append(relative)
+            digest = digests.setdefault(key, hashlib.blake2b(_salt(), digest_size=16))
+            digest.update(relative.encode() + b"\0" + content + b"\0")
+    for key, shard in shards.items():
+        shard.digest = digests[key].hexdigest()
+    return sorted(shards.values(), key=lambda s: (s.name != OTHER, s.name))
+
+
+# --- reading and writing Pagefind's files ---------------------------------------------
+
+
+def _raw(path: Path) -> bytes:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(MAGIC):
+        raise BundleFormatError(f"{path.name}: not a Pagefind data file")
+    return data[len(MAGIC) :]
+
+
+def _load(path: Path) -> Any:
+    return cbor2.loads(_raw(path))
+
+
+class BundleWriter:
+    """Writes data files named like Pagefind's (language + a content hash, lengthened on a clash)."""
+
+    def __init__(self, folder: Path, language: str) -> None:
+        self.folder = folder
+        self.language = language
+        self.taken: set[str] = set()
+
+    def name_for(self, raw: bytes, length: int = 7) -> str:
+        digest = hashlib.blake2b(raw, digest_size=20).hexdigest()
+        while f"{self.language}_{digest[:length]}" in self.taken:
+            length += 1
+        name = f"{self.language}_{digest[:length]}"
+        self.taken.add(name)
+        return name
+
+    def write(self, subfolder: str, suffix: str, payload: Any, length: int = 7) -> str:
+        return self.write_raw(subfolder, suffix, MAGIC + cbor2.dumps(payload), length)
+
+    def write_raw(self, subfolder: str, suffix: str, raw: bytes, length: int = 7) -> str:
+        name = self.name_for(raw, length)
+        target = (
+            self.folder / subfolder / f"{name}.{suffix}" if subfolder else self.folder / f"pagefind.{name}.{suffix}"
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(gzip.compress(raw, compresslevel=6, mtime=0))
+        return name
+
+
+@dataclass
+class Bundle:
+    """One shard's Pagefind output, read: its entry file and metadata index."""
+
+    path: Path
+    language: str
+    meta: list[Any]
+    entry: dict[str, Any]
+
+    @classmethod
+    def read(cls, path: Path) -> Bundle:
+        try:
+            entry = json.loads((path / "pagefind-entry.json").read_text("utf-8"))
+            (language, info), *others = entry["languages"].items()
+            meta = _load(path / f"pagefind.{info['hash']}.pf_meta")
+        except (OSError, ValueError, KeyError, TypeError, cbor2.CBORDecodeError) as exc:
+            raise BundleFormatError(f"{path}: {exc}") from exc
+        if others or entry.get("version") != FORMAT or not isinstance(meta, list) or len(meta) != 6:
+            raise BundleFormatError(f"{path}: expected one language of Pagefind {FORMAT}'s format")
+        if meta[0] != FORMAT:
+            raise BundleFormatError(f"{path}: metadata of version {meta[0]!r}, expected {FORMAT}")
+        return cls(path, language, meta, entry)
+
+    @property
+    def pages(self) -> list[list[Any]]:
+        return self.meta[1]
+
+    def words(self, shard: int) -> Iterator[WordEntry]:
+        """The bundle's words in order, read one at a time from its index chunks."""
+        for _first, _last, name in self.meta[2]:
+            data = _raw(self.path / "index" / f"{name}.pf_index")
+            if data[0] != 0x81:
+                raise BundleFormatError(f"{name}: expected an index chunk")
+            count, pos = _read_head(data, 1)
+            stream = io.BytesIO(data)
+            stream.seek(pos)
+            decoder = cbor2.CBORDecoder(stream)
+            for _ in range(count):
+                value = decoder.decode()
+                end = stream.tell()
+                yield WordEntry.parse(shard, data, pos, end, value)
+                pos = end
+
+
+def _head(major: int, length: int) -> bytes:
+    """A CBOR item head: major type and length (or value) in the fewest bytes."""
+    if length < 24:
+        return bytes([major << 5 | length])
+    for code, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if length < 1 << (8 * size):
+            return bytes([major << 5 | code]) + length.to_bytes(size, "big")
+    raise ValueError(length)
+
+
+def _read_head(data: bytes, pos: int) -> tuple[int, int]:
+    """(length, position after the head) of the CBOR item head at ``pos``."""
+    info = data[pos] & 0x1F
+    if info < 24:
+        return info, pos + 1
+    size = 1 << (info - 24)
+    return int.from_bytes(data[pos + 1 : pos + 1 + size], "big"), pos + 1 + size
+
+
+@dataclass
+class WordEntry:
+    """One word of one shard: decoded, with the encoded bytes of its postings after the first,
+    which a merge copies unchanged (only the first posting's page delta changes)."""
+
+    word: str
+    shard: int
+    pages: list[Any]
+    variants: list[Any]
+    rest: bytes
+
+    @classmethod
+    def parse(cls, shard: int, data: bytes, start: int, end: int, value: list[Any]) -> WordEntry:
+        word, pages, variants = value
+        encoded_word = word.encode()
+        pos = start + 1 + len(_head(3, len(encoded_word))) + len(encoded_word)
+        count, pos = _read_head(data, pos)
+        tail = len(cbor2.dumps(variants))
+        first = len(cbor2.dumps(pages[0])) if pages else 0
+        return cls(word, shard, pages, variants, data[pos + first : end - tail])
+
+
+def _remap_fields(locs: list[int], remap: list[int]) -> list[int]:
+    """Meta positions switch field with ``-(field + 1)``; renumber fields to the merged list."""
+    return [-(remap[-value - 1] + 1) if value < 0 else value for value in locs]
+
+
+def _shifted(
+    pages: list[Any], offset: int, last: int, remap: list[int] | None, rest: bytes | None
+) -> tuple[bytes, int]:
+    """One shard's postings of a word, encoded to follow postings ending at absolute page
+    ``last``; returns them and their last absolute page. Page numbers are delta-coded, so only
+    the first posting changes — unless the shard's meta fields are renumbered."""
+    first = offset + pages[0][0]
+    absolute = first + sum(map(itemgetter(0), pages[1:]))
+    pages[0] = [first - last, pages[0][1], pages[0][2]]
+    if remap is not None or rest is None:
+        if remap is not None:
+            pages = [[p[0], p[1], _remap_fields(p[2], remap) if p[2] else p[2]] for p in pages]
+        return b"".join(map(cbor2.dumps, pages)), absolute
+    return cbor2.dumps(pages[0]) + rest, absolute
+
+
+def _merge_word(entries: list[WordEntry], offsets: list[int], remaps: list[Any]) -> bytes:
+    parts, count, last = [], 0, 0
+    variants: dict[str, list[Any]] = {}
+    for entry in entries:
+        offset, remap = offsets[entry.shard], remaps[entry.shard]
+        if entry.pages:
+            encoded, last = _shifted(entry.pages, offset, last, remap, entry.rest)
+            parts.append(encoded)
+            count += len(entry.pages)
+        for form, form_pages in entry.variants:
+            merged = variants.setdefault(form, [b"", 0, 0])
+            if form_pages:
+                encoded, merged[1] = _shifted(form_pages, offset, merged[1], remap, None)
+                merged[0] += encoded
+                merged[2] += len(form_pages)
+    word = entries[0].word.encode()
+    tail = _head(4, len(variants)) + b"".join(
+        _head(4, 2) + cbor2.dumps(form) + _head(4, pages_count) + encoded
+        for form, (encoded, _last, pages_count) in variants.items()
+    )
+    return b"\x83" + _head(3, len(word)) + word + _head(4, count) + b"".join(parts) + tail
+
+
+def _chunk_bounds(chunks: list[list[str]]) -> None:
+    """Pagefind's ``chunk_meta``: trim each chunk's first/last word to the shortest prefixes that
+    still tell neighbouring chunks apart."""
+    for left, right in itertools.pairwise(chunks):
+        a, b = left[1], right[0]
+        common = 0
+        for x, y in zip(b, a, strict=False):
+            if x != y:
+                break
+            common += 1
+        a_prefix, b_prefix = a[: common + 1], b[: common + 1]
+        if a_prefix >= left[0]:
+            left[1] = a_prefix
+        right[0] = b_prefix
+
+
+def _write_words(bundles: list[Bundle], offsets: list[int], remaps: list[Any], writer: BundleWriter) -> list[Any]:
+    merged = heapq.merge(*(bundle.words(i) for i, bundle in enumerate(bundles)), key=lambda e: (e.word, e.shard))
+    chunks: list[list[str]] = []
+    chunk: list[bytes] = []
+    words: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        raw = MAGIC + b"\x81" + _head(4, len(chunk)) + b"".join(chunk)
+        chunks.append([words[0], words[-1], writer.write_raw("index", "pf_index", raw)])
+
+    for word, group in itertools.groupby(merged, key=lambda e: e.word):
+        encoded = _merge_word(list(group), offsets, remaps)
+        chunk.append(encoded)
+        words.append(word)
+        size += len(encoded)
+        if size >= INDEX_CHUNK_BYTES:
+            flush()
+            chunk, words, size = [], [], 0
+    if chunk:
+        flush()
+    _chunk_bounds(chunks)
+    return chunks
+
+
+def _write_filters(bundles: list[Bundle], offsets: list[int], writer: BundleWriter) -> list[Any]:
+    values: dict[str, dict[str, list[int]]] = {}
+    for bundle, offset in zip(bundles, offsets, strict=True):
+        for _name, file_hash in bundle.meta[3]:
+            filter_name, filter_values = _load(bundle.path / "filter" / f"{file_hash}.pf_filter")
+            into = values.setdefault(filter_name, {})
+            for value, pages in filter_values:
+                into.setdefault(value, []).extend(page + offset for page in pages)
+    filters = []
+    for name in sorted(values):
+        payload = [name, [[value, values[name][value]] for value in sorted(values[name])]]
+        filters.append([name, writer.write("filter", "pf_filter", payload)])
+    return filters
+
+
+def _merge_sorts(bundles: list[Bundle], offsets: list[int]) -> list[Any]:
+    """Each shard's pages in sort order, one shard after the other: valid because shards hold
+    disjoint, ascending ranges of dates (``plan_shards``) — checked, not assumed."""
+    orders: dict[str, list[int]] = {}
+    for bundle, offset in zip(bundles, offsets, strict=True):
+        for name, pages in bundle.meta[4]:
+            orders.setdefault(name, []).extend(page + offset for page in pages)
+    return [[name, orders[name]] for name in sorted(orders)]
+
+
+def _link_fragments(bundles: list[Bundle], target: Path, writer: BundleWriter) -> list[Any]:
+    """Every shard's page fragments under one folder; a name two different fragments share
+    (a clash of their short hashes) is lengthened for the second."""
+    folder = target / "fragment"
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for bundle in bundles:
+        for name, word_count in bundle.pages:
+            source = bundle.path / "fragment" / f"{name}.pf_fragment"
+            if name in writer.taken:
+                existing = folder / f"{name}.pf_fragment"
+                if existing.read_bytes() != source.read_bytes():
+                    name = writer.name_for(source.read_bytes(), len(name) - len(writer.language))
+                    _link(source, folder / f"{name}.pf_fragment")
+            else:
+                writer.taken.add(name)
+                _link(source, folder / f"{name}.pf_fragment")
+            pages.append([name, word_count])
+    return pages
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def merge_bundles(paths: list[Path], target: Path, undated_first: bool = False) -> int:
+    """Merge shard bundles into one bundle at ``target``; returns its page count.
+
+    The shards must hold ascending, disjoint ranges of sort values (years of articles, in
+    order); with ``undated_first`` the first shard must have no sorted pages at all. Raises
+    BundleFormatError if a bundle is not of the expected format or breaks that promise."""
+    bundles = [Bundle.read(path) for path in paths]
+    first = bundles[0]
+    if any(b.language != first.language for b in bundles):
+        raise BundleFormatError("shards of different languages")
+    if any(b.entry.get("include_characters") != first.entry.get("include_characters") for b in bundles):
+        raise BundleFormatError("shards indexed with different word characters")
+    if undated_first and len(bundles) > 1 and any(pages for _name, pages in first.meta[4]):
+        raise BundleFormatError("pages outside articles/<year>/ carry a sort value")
+    offsets = list(itertools.accumulate((len(b.pages) for b in bundles[:-1]), initial=0))
+    fields = sorted({name for bundle in bundles for name in bundle.meta[5]})
+    remaps = []
+    for bundle in bundles:
+        remap = [fields.index(name) for name in bundle.meta[5]]
+        remaps.append(None if remap == list(range(len(remap))) else remap)
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for item in first.path.iterdir():  # the runtime: scripts, styles, WebAssembly (same in every shard)
+        if item.is_file() and item.name != "pagefind-entry.json" and not item.name.endswith(".pf_meta"):
+            shutil.copy2(item, target / item.name)
+    writer = BundleWriter(target, first.language)
+    pages = _link_fragments(bundles, target, writer)
+    chunks = _write_words(bundles, offsets, remaps, writer)
+    filters = _write_filters(bundles, offsets, writer)
+    sorts = _merge_sorts(bundles, offsets)
+    meta_hash = writer.write("", "pf_meta", [FORMAT, pages, chunks, filters, sorts, fields], length=10)
+    entry = {
+        "version": FORMAT,
+        "languages": {first.language: {"hash": meta_hash, "wasm": first.language, "page_count": len(pages)}},
+        "include_characters": first.entry.get("include_characters", []),
+    }
+    (target / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+    return len(pages)
+
+
+# --- running Pagefind per shard ----------------------------------------------------------
+
+
+@dataclass
+class IndexReport:
+    pages: int = 0
+    shards: int = 0
+    reindexed: list[str] = field(default_factory=list)
+    peak_mb: int = 0
+    note: str = ""
+
+
+def _run(command: list[str]) -> tuple[int, int]:
+    process = subprocess.Popen(command)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    return os.waitstatus_to_exitcode(status), round(usage.ru_maxrss / 1024)
+
+
+def _index_shard(site: Path, shard: Shard, folder: Path, report: IndexReport) -> bool:
+    """(Re-)index one shard into ``folder/bundle`` unless its pages are unchanged."""
+    bundle, stamp = folder / "bundle", folder / "digest"
+    if bundle.joinpath("pagefind-entry.json").is_file() and _read_text(stamp) == shard.digest:
+        return True
+    source = folder / "input"
+    shutil.rmtree(source, ignore_errors=True)
+    for relative in shard.pages:
+        target = source / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _link(site / relative, target)
+    shutil.rmtree(bundle, ignore_errors=True)
+    stamp.unlink(missing_ok=True)
+    code, peak = _run(pagefind_command(source, bundle))
+    shutil.rmtree(source, ignore_errors=True)
+    report.peak_mb = max(report.peak_mb, peak)
+    report.reindexed.append(shard.name)
+    if code != 0:
+        return False
+    stamp.write_text(shard.digest)
+    return True
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8")
+    except OSError:
+        return None
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, copy_function=_link)
+
+
+def _merge_cached(shards: list[Shard], work: Path, target: Path) -> None:
+    """Merge the shards' bundles into ``target``, or reuse the last merge if no shard changed."""
+    merged, stamp = work / MERGED, work / MERGED / ".digest"
+    digest = hashlib.blake2b("\0".join(f"{s.name}:{s.digest}" for s in shards).encode()).hexdigest()
+    if _read_text(stamp) != digest:
+        shutil.rmtree(merged, ignore_errors=True)
+        paths = [work / shard.name / "bundle" for shard in shards]
+        merge_bundles(paths, merged, undated_first=shards[0].name == OTHER)
+        stamp.write_text(digest)
+    _copy_tree(merged, target)
+    (target / ".digest").unlink(missing_ok=True)
+
+
+def index_site(site: Path, work: Path, shard_pages: int = SHARD_PAGES, fresh: bool = False) -> tuple[int, IndexReport]:
+    """Write ``site/pagefind/``; returns an exit status and what was done. ``fresh`` ignores
+    the shards kept from earlier builds."""
+    report = IndexReport()
+    shards = plan_shards(site)
+    report.pages = sum(len(shard.pages) for shard in shards)
+    if report.pages < shard_pages or len(shards) < 2:
+        report.shards = 1
+        code, report.peak_mb = _run(pagefind_command(site))
+        return code, report
+    if fresh:
+        shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    for stale in set(os.listdir(work)) - {shard.name for shard in shards} - {MERGED}:
+        shutil.rmtree(work / stale, ignore_errors=True)
+    report.shards = len(shards)
+    for shard in shards:
+        if not _index_shard(site, shard, work / shard.name, report):
+            return 1, report
+    try:
+        _merge_cached(shards, work, site / "pagefind")
+    except BundleFormatError as exc:
+        report.note = f"shards not merged ({exc}); indexed in one run"
+        shutil.rmtree(work / MERGED, ignore_errors=True)
+        shutil.rmtree(site / "pagefind", ignore_errors=True)
+        code, peak = _run(pagefind_command(site))
+        report.peak_mb = max(report.peak_mb, peak)
+        return code, report
+    return 0, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m build_tools.indexers", description=__doc__.split("\n")[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--work", type=Path, required=True, help="where shard bundles are kept between builds")
+    parser.add_argument("--shard-pages", type=int, default=SHARD_PAGES, help="index in shards from this many pages")
+    parser.add_argument("--fresh", action="store_true", help="re-index every shard")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    code, report = index_site(args.site, args.work, args.shard_pages, args.fresh)
+    if report.note:
+        print(f"search index: {report.note}", file=sys.stderr)
+    if report.shards > 1:
+        print(
+            f"search index: {report.pages} pages in {report.shards} shards, "
+            f"{len(report.reindexed)} re-indexed, in {time.monotonic() - started:.1f} s"
+        )
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

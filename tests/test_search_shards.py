@@ -1,0 +1,124 @@
+"""Search indexing in shards (build_tools/indexers.py): the merged bundle holds what one
+Pagefind run over the whole site holds, unchanged shards are reused, and a bundle of an
+unexpected format falls back to one run. Sharding is forced on the small sample archive
+(``ARCHIVE_SEARCH_SHARD_PAGES=1``); real archives shard from 2,000 indexed pages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from build_tools.builders import SEARCH_WORK
+from build_tools.cli import main
+from build_tools.indexers import OTHER, _chunk_bounds, index_site, pagefind_command, plan_shards
+from tests.browsing import browser_page, chromium_path, serve
+from tests.bundles import read_bundle
+from tests.conftest import REPO, copy_site_config
+
+
+def _comparable(bundle: Path) -> dict:
+    data = read_bundle(bundle)
+    data.pop("chunk_ranges")  # chunk boundaries are cut by bytes in a merge, by positions in a run
+    return data
+
+
+def _one_run(site: Path, target: Path) -> Path:
+    """A copy of ``site`` (hard links) indexed by one Pagefind run over every page."""
+    shutil.copytree(site, target, copy_function=lambda s, d: Path(d).hardlink_to(s))
+    shutil.rmtree(target / "pagefind")
+    subprocess.run(pagefind_command(target), check=True)
+    return target
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory) -> tuple[Path, Path]:
+    """The sample archive built with its search index in shards, and a one-run twin of its site."""
+    root = tmp_path_factory.mktemp("sharded") / "archive"
+    shutil.copytree(REPO / "articles", root / "articles")
+    copy_site_config(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ARCHIVE_SEARCH_SHARD_PAGES", "1")
+        assert main(["build", "--root", str(root)]) == 0
+    return root, _one_run(root / "site", tmp_path_factory.mktemp("one-run") / "site")
+
+
+def test_shards_are_years_of_articles_and_the_rest(sharded):
+    root, _ = sharded
+    shards = plan_shards(root / "site")
+    assert shards[0].name == OTHER
+    years = [shard.name for shard in shards[1:]]
+    assert years == sorted(years) and all(name.startswith("articles-") for name in years)
+    assert {path.name for path in (root / SEARCH_WORK).iterdir()} == {shard.name for shard in shards} | {"merged"}
+    articles = sum(len(shard.pages) for shard in shards[1:])
+    assert articles == len(list((root / "articles").glob("*/*.md")))
+
+
+def test_merged_bundle_holds_what_one_run_holds(sharded):
+    root, one_run = sharded
+    merged, single = _comparable(root / "site" / "pagefind"), _comparable(one_run / "pagefind")
+    assert merged["page_count"] == single["page_count"] > 40
+    assert merged["words"].keys() == single["words"].keys()
+    for key in single:
+        assert merged[key] == single[key], key
+    dates = merged["sorts"]["date"]
+    assert dates == sorted(dates)
+
+
+def test_unchanged_shards_are_reused_and_an_edit_reindexes_its_year(sharded, tmp_path):
+    root, _ = sharded
+    site = tmp_path / "site"
+    shutil.copytree(root / "site", site)
+    work = tmp_path / "work"
+    shutil.copytree(root / SEARCH_WORK, work)
+    code, report = index_site(site, work, shard_pages=1)
+    assert code == 0 and report.reindexed == [] and report.shards > 2
+
+    page = next((site / "articles" / "2025").glob("*/index.html"))
+    html = page.read_text("utf-8")
+    page.write_text(html.replace("<div data-pagefind-body>", "<div data-pagefind-body><p>Qwxzyk</p>", 1))
+    code, report = index_site(site, work, shard_pages=1)
+    assert code == 0 and report.reindexed == ["articles-2025"]
+    words = read_bundle(site / "pagefind")["words"]
+    assert list(words["qwxzyk"][0]) == ["/" + page.parent.relative_to(site).as_posix() + "/"]
+
+
+def test_a_bundle_of_another_format_falls_back_to_one_run(sharded, tmp_path):
+    root, one_run = sharded
+    site = tmp_path / "site"
+    shutil.copytree(root / "site", site)
+    work = tmp_path / "work"
+    shutil.copytree(root / SEARCH_WORK, work)
+    shutil.rmtree(work / "merged")
+    entry = work / "articles-2025" / "bundle" / "pagefind-entry.json"
+    entry.write_text(json.dumps({**json.loads(entry.read_text()), "version": "0.0.1"}))
+    code, report = index_site(site, work, shard_pages=1)
+    assert code == 0
+    assert "articles-2025" in report.note and report.note.endswith("indexed in one run")
+    assert _comparable(site / "pagefind") == _comparable(one_run / "pagefind")
+
+
+def test_chunk_bounds_are_the_shortest_distinguishing_prefixes():
+    # The cases of Pagefind's own chunk_meta test.
+    chunks = [["apple", "apple", "a"], ["apricot", "banana", "b"], ["peach", "peach", "c"]]
+    _chunk_bounds(chunks)
+    assert chunks == [["apple", "apple", "a"], ["apr", "b", "b"], ["p", "peach", "c"]]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(chromium_path() is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_a_reader_gets_the_same_results_from_the_merged_index(sharded):
+    root, one_run = sharded
+
+    def results(site: Path) -> list[str]:
+        with serve(site) as base, browser_page() as page:
+            page.goto(base + "search/?q=ceasefire&place=Ukraine")
+            page.locator(".archive-search__result").first.wait_for(timeout=15_000)
+            page.wait_for_load_state("networkidle")
+            return page.locator(".archive-search__result a").all_inner_texts()
+
+    merged = results(root / "site")
+    assert merged and merged == results(one_run)
