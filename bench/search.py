@@ -1,8 +1,8 @@
 """Bytes a reader's browser fetches for one search, measured in Chromium on a built site.
 
 For each of ``QUERIES`` (fixed, so runs compare) a fresh browser context (empty cache, as a
-first-time reader) opens ``/search/?q=<query>``, waits until the results are shown and the
-network is idle, and sums the transfer size (``responseBodySize``: compressed bytes on the
+first-time reader) opens ``/search/?q=<query>``, waits until the results are shown (their
+excerpts fetched) and the network is idle, and sums the transfer size (``responseBodySize``: compressed bytes on the
 wire) of every request under ``/pagefind/``. The site is served with gzip for text files, as
 static hosts such as GitHub Pages do; Pagefind's own index files are stored compressed. The
 page itself (HTML, theme CSS and JS) is reported apart: it is the same for every page.
@@ -73,9 +73,12 @@ def _one_search(browser, base: str, query: str) -> dict:
 
     page.on("requestfinished", finished)
     page.goto(base + "search/?" + urllib.parse.urlencode({"q": query}))
+    # The status line changes before the results' fragments arrive (and at 10,000 articles the
+    # network can be idle in between, while the index is searched): wait for the results shown.
     page.wait_for_function(
         "() => { const s = document.getElementById('archive-search-status');"
-        " return s && /result/.test(s.textContent); }",
+        " return s && (/^0 results/.test(s.textContent)"
+        " || (/result/.test(s.textContent) && document.querySelector('.archive-search__result'))); }",
         timeout=120_000,
     )
     page.wait_for_load_state("networkidle")
