@@ -4,10 +4,10 @@ Pagefind holds every page it indexes in memory at once, about three times over (
 pages, a copy per language, the word maps built from them): ~400 kB a page, 4.2 GB at 10,000
 articles. It also has no incremental mode, so one corrected article meant indexing every page
 again. Above ``SHARD_PAGES`` indexed pages the site is therefore indexed in shards — one per
-year of articles, one for every other page — each by its own Pagefind run, and the shards'
-bundles are merged into the one bundle readers' browsers load. A shard whose pages did not
-change keeps its bundle from the last build (in ``.build/search/``), so an edit re-indexes only
-the pages of its year.
+year of articles (per month in a year of more than ``YEAR_PAGES``), one for the undated pages —
+each by its own Pagefind run, and the shards' bundles are merged into the one bundle readers'
+browsers load. A shard whose pages did not change keeps its bundle from the last build (in
+``.build/search/``), so an edit re-indexes only the pages of its year.
 
 Merging reads and writes Pagefind's own files (gzip'd CBOR, see ``merge_bundles``); the format
 is checked against the version it was written for and, if it differs, the site is indexed in
@@ -29,6 +29,7 @@ import io
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,8 +50,10 @@ MAGIC = b"pagefind_dcd"
 # passes this, so 60 kB gives chunks of about that size and about as many.
 INDEX_CHUNK_BYTES = 60_000
 BODY_MARK = b"data-pagefind-body"
+DATE_SORT = re.compile(rb'data-pagefind-sort="date"[^>]*>([^<]*)<')  # the value Pagefind sorts by
+YEAR_PAGES = 4000  # a year with more indexed pages is split into months (memory per Pagefind run)
 MERGED = "merged"  # where the last merged bundle is kept beside the shards
-OTHER = "other"  # the shard of every indexed page that is not an article (no date to sort by)
+OTHER = "other"  # the shard of every indexed page without a date to sort by (entity pages)
 PAGEFIND_ARGS = ("--silent", "--exclude-selectors", ".headerlink")
 
 
@@ -79,11 +82,12 @@ def _salt() -> bytes:
     return f"{version}\0{FORMAT}\0{' '.join(PAGEFIND_ARGS)}".encode()
 
 
-def plan_shards(site: Path) -> list[Shard]:
-    """The pages Pagefind would index, grouped: ``other`` first, then one shard per article
-    year in ascending order — the order that keeps the merged date sort valid."""
-    shards: dict[str, Shard] = {}
-    digests: dict[str, Any] = {}
+def plan_shards(site: Path, year_pages: int = YEAR_PAGES) -> list[Shard]:
+    """The pages Pagefind would index, grouped by the date they sort by: ``other`` (no date)
+    first, then one shard per year in ascending order, a year of more than ``year_pages``
+    pages one shard per month. Shards so hold disjoint, ascending ranges of dates, which is
+    what lets ``merge_bundles`` put their sort orders one after the other."""
+    pages: dict[str, list[tuple[str, bytes]]] = {}
     for folder, subfolders, files in os.walk(site):
         subfolders.sort()
         if folder == str(site):
@@ -96,16 +100,25 @@ def plan_shards(site: Path) -> list[Shard]:
                 content = handle.read()
             if BODY_MARK not in content:
                 continue
-            relative = os.path.relpath(path, site)
-            parts = relative.split(os.sep)
-            key = f"articles-{parts[1]}" if parts[0] == "articles" and parts[1].isdigit() else OTHER
-            shard = shards.setdefault(key, Shard(key))
-            shard.pages.append(relative)
-            digest = digests.setdefault(key, hashlib.blake2b(_salt(), digest_size=16))
-            digest.update(relative.encode() + b"\0" + content + b"\0")
-    for key, shard in shards.items():
-        shard.digest = digests[key].hexdigest()
-    return sorted(shards.values(), key=lambda s: (s.name != OTHER, s.name))
+            found = DATE_SORT.search(content)
+            date = found[1].decode("utf-8", "replace").strip() if found else ""
+            digest = hashlib.blake2b(content, digest_size=16).digest()
+            pages.setdefault(date, []).append((os.path.relpath(path, site), digest))
+    groups: dict[str, list[tuple[str, bytes]]] = {}
+    years: dict[str, int] = {}
+    for date, entries in pages.items():
+        years[date[:4]] = years.get(date[:4], 0) + len(entries)
+    for date in sorted(pages):
+        year = date[:4]
+        key = (f"dated-{date[:7]}" if years[year] > year_pages else f"dated-{year}") if date else OTHER
+        groups.setdefault(key, []).extend(pages[date])
+    shards = []
+    for key in sorted(groups, key=lambda k: (k != OTHER, k)):
+        digest = hashlib.blake2b(_salt(), digest_size=16)
+        for relative, page_digest in sorted(groups[key]):
+            digest.update(relative.encode() + b"\0" + page_digest)
+        shards.append(Shard(key, sorted(relative for relative, _ in groups[key]), digest.hexdigest()))
+    return shards
 
 
 # --- reading and writing Pagefind's files ---------------------------------------------
@@ -377,8 +390,8 @@ def _link(source: Path, target: Path) -> None:
 def merge_bundles(paths: list[Path], target: Path, undated_first: bool = False) -> int:
     """Merge shard bundles into one bundle at ``target``; returns its page count.
 
-    The shards must hold ascending, disjoint ranges of sort values (years of articles, in
-    order); with ``undated_first`` the first shard must have no sorted pages at all. Raises
+    The shards must hold ascending, disjoint ranges of sort values (years or months, in
+    order: ``plan_shards``); with ``undated_first`` the first shard must have no sorted pages at all. Raises
     BundleFormatError if a bundle is not of the expected format or breaks that promise."""
     bundles = [Bundle.read(path) for path in paths]
     first = bundles[0]
@@ -387,7 +400,7 @@ def merge_bundles(paths: list[Path], target: Path, undated_first: bool = False) 
     if any(b.entry.get("include_characters") != first.entry.get("include_characters") for b in bundles):
         raise BundleFormatError("shards indexed with different word characters")
     if undated_first and len(bundles) > 1 and any(pages for _name, pages in first.meta[4]):
-        raise BundleFormatError("pages outside articles/<year>/ carry a sort value")
+        raise BundleFormatError("pages of the undated shard carry a sort value")
     offsets = list(itertools.accumulate((len(b.pages) for b in bundles[:-1]), initial=0))
     fields = sorted({name for bundle in bundles for name in bundle.meta[5]})
     remaps = []

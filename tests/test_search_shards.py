@@ -46,15 +46,27 @@ def sharded(tmp_path_factory) -> tuple[Path, Path]:
     return root, _one_run(root / "site", tmp_path_factory.mktemp("one-run") / "site")
 
 
-def test_shards_are_years_of_articles_and_the_rest(sharded):
+def test_shards_are_years_of_articles_and_the_undated_pages(sharded):
     root, _ = sharded
     shards = plan_shards(root / "site")
     assert shards[0].name == OTHER
     years = [shard.name for shard in shards[1:]]
-    assert years == sorted(years) and all(name.startswith("articles-") for name in years)
+    assert years == sorted(years) and all(name.startswith("dated-") and len(name) == 10 for name in years)
     assert {path.name for path in (root / SEARCH_WORK).iterdir()} == {shard.name for shard in shards} | {"merged"}
+    for shard in shards[1:]:
+        assert all(page.startswith(f"articles/{shard.name[-4:]}/") for page in shard.pages)
     articles = sum(len(shard.pages) for shard in shards[1:])
     assert articles == len(list((root / "articles").glob("*/*.md")))
+    assert not any(page.startswith("articles/") for page in shards[0].pages)
+
+
+def test_a_big_year_is_split_into_months(sharded):
+    root, _ = sharded
+    shards = plan_shards(root / "site", year_pages=5)
+    months = [shard.name for shard in shards if len(shard.name) == len("dated-2025-05")]
+    assert months and months == sorted(months)
+    for shard in shards[1:]:
+        assert all(page.startswith(f"articles/{shard.name[6:10]}/") for page in shard.pages)
 
 
 def test_merged_bundle_holds_what_one_run_holds(sharded):
@@ -81,7 +93,7 @@ def test_unchanged_shards_are_reused_and_an_edit_reindexes_its_year(sharded, tmp
     html = page.read_text("utf-8")
     page.write_text(html.replace("<div data-pagefind-body>", "<div data-pagefind-body><p>Qwxzyk</p>", 1))
     code, report = index_site(site, work, shard_pages=1)
-    assert code == 0 and report.reindexed == ["articles-2025"]
+    assert code == 0 and report.reindexed == ["dated-2025"]
     words = read_bundle(site / "pagefind")["words"]
     assert list(words["qwxzyk"][0]) == ["/" + page.parent.relative_to(site).as_posix() + "/"]
 
@@ -93,11 +105,11 @@ def test_a_bundle_of_another_format_falls_back_to_one_run(sharded, tmp_path):
     work = tmp_path / "work"
     shutil.copytree(root / SEARCH_WORK, work)
     shutil.rmtree(work / "merged")
-    entry = work / "articles-2025" / "bundle" / "pagefind-entry.json"
+    entry = work / "dated-2025" / "bundle" / "pagefind-entry.json"
     entry.write_text(json.dumps({**json.loads(entry.read_text()), "version": "0.0.1"}))
     code, report = index_site(site, work, shard_pages=1)
     assert code == 0
-    assert "articles-2025" in report.note and report.note.endswith("indexed in one run")
+    assert "dated-2025" in report.note and report.note.endswith("indexed in one run")
     assert _comparable(site / "pagefind") == _comparable(one_run / "pagefind")
 
 
