@@ -80,12 +80,15 @@ def test_merged_bundle_holds_what_one_run_holds(sharded):
     assert dates == sorted(dates)
 
 
+def _copy_built(root: Path, target: Path) -> tuple[Path, Path]:
+    """A writable copy of the built site and of the search shards kept beside it."""
+    shutil.copytree(root / "site", target / "site")
+    shutil.copytree(root / SEARCH_WORK, target / "work")
+    return target / "site", target / "work"
+
+
 def test_unchanged_shards_are_reused_and_an_edit_reindexes_its_year(sharded, tmp_path):
-    root, _ = sharded
-    site = tmp_path / "site"
-    shutil.copytree(root / "site", site)
-    work = tmp_path / "work"
-    shutil.copytree(root / SEARCH_WORK, work)
+    site, work = _copy_built(sharded[0], tmp_path)
     code, report = index_site(site, work, shard_pages=1)
     assert code == 0 and report.reindexed == [] and report.shards > 2
 
@@ -100,10 +103,7 @@ def test_unchanged_shards_are_reused_and_an_edit_reindexes_its_year(sharded, tmp
 
 def test_a_bundle_of_another_format_falls_back_to_one_run(sharded, tmp_path):
     root, one_run = sharded
-    site = tmp_path / "site"
-    shutil.copytree(root / "site", site)
-    work = tmp_path / "work"
-    shutil.copytree(root / SEARCH_WORK, work)
+    site, work = _copy_built(root, tmp_path)
     shutil.rmtree(work / "merged")
     entry = work / "dated-2025" / "bundle" / "pagefind-entry.json"
     entry.write_text(json.dumps({**json.loads(entry.read_text()), "version": "0.0.1"}))
