@@ -104,7 +104,11 @@ def test_clean_and_warnings_only_exit_0(archive, capsys):
         (archive / "articles/vocabulary/topics.yml").read_text() + "- id: unused\n  name: Unused\n  description: D.\n",
     )
     assert cli.main(["check", "--root", str(archive)]) == 0
-    assert "0 error(s), 1 warning(s)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "articles/vocabulary/topics.yml:" in out and "0 error(s), 1 warning(s)" in out
+    assert "(1 of the warnings: vocabulary entries no article uses; --no-unused leaves them out)" in out
+    assert cli.main(["check", "--root", str(archive), "--no-unused"]) == 0
+    assert "check: no problems" in capsys.readouterr().out
 
 
 def test_only_the_given_paths_are_reported_but_duplicates_see_the_whole_archive(archive, capsys):
@@ -296,3 +300,10 @@ def test_every_command_has_help_and_a_row_in_the_readme(capsys):
             cli.main([name, "--help"])
         assert exit_.value.code == 0
         assert capsys.readouterr().out.startswith("usage:")
+    # Every option too: in its command's row, or (--root) in the sentence for all commands.
+    rows = {m[1]: m[0] for m in re.finditer(r"^\| `([a-z-]+)[ `].*$", table, re.M)}
+    assert "Every command also takes `--root DIR`" in table
+    for name, command in subparsers.choices.items():
+        options = {o for action in command._actions for o in action.option_strings if o.startswith("--")}
+        for option in sorted(options - {"--help", "--root"}):
+            assert option in rows[name], f"{name} {option} is missing from its row in the README's Commands table"

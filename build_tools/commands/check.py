@@ -37,6 +37,7 @@ from . import add_root, project_of
 
 GITHUB_ANNOTATIONS = 10
 JSON_VERSION = 1
+UNUSED_RULE = "unused-entry"
 
 
 def register(subparsers) -> None:
@@ -60,6 +61,12 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--format", choices=("text", "github", "json"), default="text", help="output format (default: text)"
     )
+    parser.add_argument(
+        "--no-unused",
+        action="store_true",
+        help=f"leave out the '{UNUSED_RULE}' warnings (vocabulary entries no article uses yet): a "
+        "vocabulary prepared for a whole collection has many",
+    )
     add_root(parser)
     parser.set_defaults(func=run)
 
@@ -81,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"check: could not run: {exc}", file=sys.stderr)
         return 2
     checked = len(paths) if paths is not None else len(article_paths(project.articles)) + 3
+    if args.no_unused:
+        problems = [p for p in problems if p.rule != UNUSED_RULE]
     return emit(args.format, problems, checked)
 
 
@@ -91,6 +100,9 @@ def emit(form: str, problems: list[Problem], checked: int, stream=None) -> int:
     warnings = len(problems) - errors
     files = len({p.path for p in problems})
     summary = f"{errors} error(s), {warnings} warning(s) in {files} file(s); {checked} file(s) checked"
+    unused = sum(p.rule == UNUSED_RULE for p in problems)
+    if unused:
+        summary += f" ({unused} of the warnings: vocabulary entries no article uses; --no-unused leaves them out)"
     if form == "json":
         document = {
             "version": JSON_VERSION,
