@@ -35,6 +35,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -142,6 +143,7 @@ class BundleWriter:
         self.folder = folder
         self.language = language
         self.taken: set[str] = set()
+        self.pending: list[Future] = []
 
     def name_for(self, raw: bytes, length: int = 7) -> str:
         digest = hashlib.blake2b(raw, digest_size=20).hexdigest()
@@ -154,14 +156,23 @@ class BundleWriter:
     def write(self, subfolder: str, suffix: str, payload: Any, length: int = 7) -> str:
         return self.write_raw(subfolder, suffix, MAGIC + cbor2.dumps(payload), length)
 
-    def write_raw(self, subfolder: str, suffix: str, raw: bytes, length: int = 7) -> str:
+    def write_raw(self, subfolder: str, suffix: str, raw: bytes, length: int = 7, pool: Executor | None = None) -> str:
+        """Name and write one file; with a ``pool``, compress and write it there (zlib lets go of
+        the interpreter lock, so this overlaps with decoding the next words)."""
         name = self.name_for(raw, length)
         target = (
             self.folder / subfolder / f"{name}.{suffix}" if subfolder else self.folder / f"pagefind.{name}.{suffix}"
         )
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(gzip.compress(raw, compresslevel=6, mtime=0))
+        if pool is None:
+            _write_compressed(target, raw)
+        else:
+            self.pending.append(pool.submit(_write_compressed, target, raw))
         return name
+
+
+def _write_compressed(target: Path, raw: bytes) -> None:
+    target.write_bytes(gzip.compress(raw, compresslevel=6, mtime=0))
 
 
 @dataclass
@@ -244,7 +255,7 @@ class WordEntry:
         encoded_word = word.encode()
         pos = start + 1 + len(_head(3, len(encoded_word))) + len(encoded_word)
         count, pos = _read_head(data, pos)
-        tail = len(cbor2.dumps(variants))
+        tail = len(cbor2.dumps(variants)) if variants else 1  # an empty array is one byte
         first = len(cbor2.dumps(pages[0])) if pages else 0
         return cls(word, shard, pages, variants, data[pos + first : end - tail])
 
@@ -318,18 +329,22 @@ def _write_words(bundles: list[Bundle], offsets: list[int], remaps: list[Any], w
 
     def flush() -> None:
         raw = MAGIC + b"\x81" + _head(4, len(chunk)) + b"".join(chunk)
-        chunks.append([words[0], words[-1], writer.write_raw("index", "pf_index", raw)])
+        chunks.append([words[0], words[-1], writer.write_raw("index", "pf_index", raw, pool=pool)])
 
-    for word, group in itertools.groupby(merged, key=lambda e: e.word):
-        encoded = _merge_word(list(group), offsets, remaps)
-        chunk.append(encoded)
-        words.append(word)
-        size += len(encoded)
-        if size >= INDEX_CHUNK_BYTES:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for word, group in itertools.groupby(merged, key=lambda e: e.word):
+            encoded = _merge_word(list(group), offsets, remaps)
+            chunk.append(encoded)
+            words.append(word)
+            size += len(encoded)
+            if size >= INDEX_CHUNK_BYTES:
+                flush()
+                chunk, words, size = [], [], 0
+        if chunk:
             flush()
-            chunk, words, size = [], [], 0
-    if chunk:
-        flush()
+        for written in writer.pending:
+            written.result()  # re-raises a failed write
+        writer.pending.clear()
     _chunk_bounds(chunks)
     return chunks
 
