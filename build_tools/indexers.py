@@ -65,8 +65,8 @@ class BundleFormatError(Exception):
 @dataclass
 class Shard:
     name: str
-    pages: list[str] = field(default_factory=list)  # site-relative paths of the HTML files
-    digest: str = ""
+    pages: list[str]  # site-relative paths of the HTML files
+    digest: str  # of the pages' paths and bytes, and of what else shapes the bundle (_salt)
 
 
 def pagefind_command(site: Path, output: Path | None = None) -> list[str]:
@@ -384,9 +384,9 @@ def _link_fragments(bundles: list[Bundle], target: Path, writer: BundleWriter) -
         for name, word_count in bundle.pages:
             source = bundle.path / "fragment" / f"{name}.pf_fragment"
             if name in writer.taken:
-                existing = folder / f"{name}.pf_fragment"
-                if existing.read_bytes() != source.read_bytes():
-                    name = writer.name_for(source.read_bytes(), len(name) - len(writer.language))
+                content = source.read_bytes()
+                if (folder / f"{name}.pf_fragment").read_bytes() != content:
+                    name = writer.name_for(content, len(name) - len(writer.language))
                     _link(source, folder / f"{name}.pf_fragment")
             else:
                 writer.taken.add(name)

@@ -19,6 +19,12 @@ def _raw(path: Path) -> bytes:
     return data[len(MAGIC) :]
 
 
+def search_documents(site: Path) -> list[dict]:
+    """The documents of a built site's Pagefind index (its fragments, decompressed)."""
+    fragments = sorted((site / "pagefind" / "fragment").glob("*.pf_fragment"))
+    return [json.loads(_raw(fragment)) for fragment in fragments]
+
+
 def _pages_by_number(bundle: Path, pages: list[list[Any]]) -> tuple[list[str], dict[str, dict]]:
     urls, fragments = [], {}
     for name, _word_count in pages:

@@ -50,15 +50,3 @@ def golden_archive(tmp_path: Path) -> Path:
     shutil.copytree(GOLDEN_ARCHIVE, root)
     copy_site_config(root)
     return root
-
-
-def search_documents(site: Path) -> list[dict]:
-    """The documents of a built site's Pagefind index (its fragments, decompressed)."""
-    import gzip
-    import json
-
-    documents = []
-    for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(fragment.read_bytes())
-        documents.append(json.loads(data.removeprefix(b"pagefind_dcd")))
-    return documents

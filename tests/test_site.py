@@ -8,7 +8,7 @@ import re
 import pytest
 
 from build_tools.cli import main
-from tests.conftest import search_documents
+from tests.bundles import search_documents
 
 pytestmark = pytest.mark.slow
 
