@@ -56,9 +56,21 @@ def long_date(value) -> str:
 
 
 def inline(text: str) -> str:
-    """Text from frontmatter or vocabulary as literal inline Markdown: no markup, no HTML."""
-    text = html.escape(text, quote=False)
+    """Text from frontmatter or vocabulary as literal inline Markdown: no markup, no HTML, and
+    one line (a line break could start a heading, a rule or a list: ``---``, ``- x``)."""
+    text = html.escape(" ".join(text.split()), quote=False)
     return re.sub(r"([\\`*_{}\[\]()#+!|~>])", r"\\\1", text)
+
+
+# Characters a URL keeps as they are inside a Markdown link destination; every other one is
+# percent-encoded, so no value can end the link ("<", ">", ")", spaces) or open markup.
+_URL_SAFE = "-._~:/?#@!$&*+,;=%"
+
+
+def safe_url(url: str) -> str:
+    """A validated source URL (schema.Url) made safe to write as ``[text](URL)``: brackets,
+    parentheses, quotes and anything outside ASCII are percent-encoded; existing escapes kept."""
+    return urllib.parse.quote(url, safe=_URL_SAFE)
 
 
 def reading_minutes(body: str) -> int:
@@ -246,7 +258,7 @@ class PageGenerator:
 
     def source_credit(self, source) -> str:
         name = inline(source.name)
-        credit = f"[{name}](<{source.url}>)" if source.url else name
+        credit = f"[{name}]({safe_url(source.url)})" if source.url else name
         extra = "".join(f", {inline(v)}" for v in (source.author, source.id) if v)
         license_ = f" License: {inline(source.license)}." if source.license else ""
         return f'<div class="article-source" data-pagefind-ignore="all" markdown>\n**Source:** {credit}{extra}.{license_}\n</div>\n'

@@ -201,15 +201,54 @@ def _check_location(path: Path, shown: str, located: Located, meta: ArticleMeta 
     return problems
 
 
+# Extensions of files meant as Markdown that would otherwise be skipped without a word.
+NEAR_MISS_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt", ".text", ".txt")
+
+
+def discover(articles_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Every article file under ``articles/`` in a stable order, and a problem for each entry
+    that is skipped: a symbolic link (file or folder; it could publish a file from outside the
+    repository, and review shows only the link), a Markdown file with another extension
+    (``.MD``, ``.markdown``: neither published nor checked), anything else that is not an
+    article. Dotfiles (``.gitkeep``) and the top-level README are skipped silently."""
+    paths: list[Path] = []
+    problems: list[Problem] = []
+    root = str(articles_dir)
+    for folder, subfolders, files in os.walk(articles_dir):
+        top = folder == root
+        for name in sorted(subfolders):
+            full = os.path.join(folder, name)
+            if os.path.islink(full):
+                problems.append(_skipped(full, articles_dir, "a symbolic link to a folder"))
+        subfolders[:] = sorted(
+            d for d in subfolders if not (top and d == VOCABULARY_DIR) and not os.path.islink(os.path.join(folder, d))
+        )
+        for name in files:
+            full = os.path.join(folder, name)
+            if name.startswith(".") or (top and name.upper() == "README.MD"):
+                continue
+            if os.path.islink(full):
+                problems.append(_skipped(full, articles_dir, "a symbolic link"))
+            elif name.endswith(".md"):
+                paths.append(full)
+            elif name.lower().endswith(NEAR_MISS_SUFFIXES):
+                problems.append(_skipped(full, articles_dir, f"a {os.path.splitext(name)[1]!r} file"))
+            else:
+                problems.append(_skipped(full, articles_dir, "not an article file", "warning"))
+    return [Path(path) for path in sorted(paths)], problems
+
+
+def _skipped(path: str, articles_dir: Path, found: str, severity: str = "error") -> Problem:
+    message = (
+        f"file: Expected an article as a regular file named <YYYY-MM-DD>-<slug>.md but found {found}; "
+        "it is neither checked nor published"
+    )
+    return Problem(display_path(Path(path), articles_dir.parent), 1, severity, message, "location")
+
+
 def article_paths(articles_dir: Path) -> list[Path]:
     """Every article file under ``articles/``, in a stable order (vocabulary excluded)."""
-    paths = []
-    for folder, subfolders, files in os.walk(articles_dir):
-        if folder == str(articles_dir):
-            subfolders[:] = [d for d in subfolders if d != VOCABULARY_DIR]
-            files = [f for f in files if f.upper() != "README.MD"]
-        paths += [os.path.join(folder, name) for name in files if name.endswith(".md")]
-    return [Path(path) for path in sorted(paths)]
+    return discover(articles_dir)[0]
 
 
 FileMemo = dict[str, tuple[tuple[int, ...], "Article | None", list[Problem]]]
@@ -237,7 +276,9 @@ def read_articles(
     file is always read again: its id errors depend on the vocabulary (see read_article)."""
     articles, problems = [], []
     fresh: FileMemo = {}
-    for path in paths if paths is not None else article_paths(articles_dir):
+    if paths is None:
+        paths, problems = discover(articles_dir)
+    for path in paths:
         name = str(path)
         signature = file_signature(name) if memo is not None else None
         known = memo.get(name) if memo is not None else None

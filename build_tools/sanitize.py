@@ -111,7 +111,10 @@ DROPPED_WITH_CONTENT = frozenset(
     ]
 )
 
-_GLOBAL_ATTRIBUTES = {"id", "class", "title", "lang", "dir", "role", "hidden", "aria-label", "aria-hidden"}
+# No ``hidden`` (text readers do not see but search indexes) and no ``data-*`` but the one the
+# generator writes: ``data-pagefind-filter`` or ``-meta`` from an article would list it under a
+# filter it is not tagged with. ``class`` is filtered value by value (ALLOWED_CLASSES).
+_GLOBAL_ATTRIBUTES = {"id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "data-pagefind-ignore"}
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": _GLOBAL_ATTRIBUTES,
     "a": {"href", "hreflang"},
@@ -128,8 +131,22 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "colgroup": {"span"},
     "details": {"open"},
 }
-#: Generator markup for the search indexer (``data-pagefind-ignore`` etc.).
-ALLOWED_ATTRIBUTE_PREFIXES = frozenset({"data-pagefind-"})
+#: Classes a generated page may carry: the generator's own families (``article-byline``,
+#: ``entity-facts``, ``timeline__bar--3``, ``pager``) and what Markdown writes (the toc's
+#: ``headerlink``, admonitions and their types). Anything else is dropped and reported: an
+#: article must not borrow the theme's classes (Material's ``md-dialog md-dialog--active`` draws
+#: a fixed "sign in again" box over every page; ``archive-visually-hidden`` hides text).
+GENERATOR_CLASS_FAMILIES = ("article", "entity", "timeline", "pager", "related", "card", "coverage")
+MARKDOWN_CLASSES = frozenset(
+    """headerlink toc admonition admonition-title note abstract summary tldr info todo tip hint
+    important success check done question help faq warning caution attention failure fail missing
+    danger error bug example quote cite""".split()
+)
+_FAMILY_RE = re.compile(r"^(?:" + "|".join(GENERATOR_CLASS_FAMILIES) + r")(?:[-_][a-z0-9_-]*)?$")
+
+
+def allowed_class(name: str) -> bool:
+    return name in MARKDOWN_CLASSES or bool(_FAMILY_RE.match(name))
 #: Table alignment from the ``tables`` extension is the only style kept.
 ALLOWED_STYLE_PROPERTIES = frozenset({"text-align"})
 #: Absolute URLs must use one of these; relative URLs (``../x/``, ``#id``) are kept.
@@ -142,6 +159,9 @@ def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
     # must not be able to shadow them.
     if attribute == "id" and value.startswith("__"):
         return None
+    if attribute == "class":
+        kept = [name for name in value.split() if allowed_class(name)]
+        return " ".join(kept) if kept else None
     return value
 
 
@@ -150,7 +170,6 @@ _CLEANER = nh3.Cleaner(
     clean_content_tags=set(DROPPED_WITH_CONTENT),
     attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
     attribute_filter=_attribute_filter,
-    generic_attribute_prefixes=set(ALLOWED_ATTRIBUTE_PREFIXES),
     url_schemes=set(ALLOWED_URL_SCHEMES),
     filter_style_properties=set(ALLOWED_STYLE_PROPERTIES),
     strip_comments=True,
@@ -186,6 +205,10 @@ class _Inventory(HTMLParser):
             elif name == "style" and not _only_allowed_style(value):
                 # the cleaner rewrites style values; what counts is a property it drops
                 self.items[("style", tag, (value or "").strip())] += 1
+            elif name == "class":
+                # the cleaner filters class values name by name; each name counts
+                for class_name in (value or "").split():
+                    self.items[("class", tag, class_name)] += 1
             else:
                 self.items[("attribute", tag, name)] += 1
 
@@ -226,6 +249,8 @@ def removed(before: str, after: str) -> list[str]:
             phrases.append(f"{item[2]}={_short(item[3])} on <{item[1]}>{times}")
         elif item[0] == "style":
             phrases.append(f"style={_short(item[2])} on <{item[1]}>{times}")
+        elif item[0] == "class":
+            phrases.append(f"class {_short(item[2])} on <{item[1]}>{times}")
     return phrases
 
 

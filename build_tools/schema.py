@@ -88,22 +88,82 @@ def _id_list(value: Any) -> list[str]:
     return list(value)
 
 
+# Characters that change how text is shown without being seen: bidirectional overrides,
+# embeddings, isolates and marks (a title can read backwards), and zero-width characters
+# (a name with one looks exactly like a name without).
+INVISIBLE = {
+    **{chr(c): "bidirectional control" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+    **{chr(c): "zero-width character" for c in (0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF)},
+}
+_INVISIBLE_RE = re.compile("[" + "".join(INVISIBLE) + "]")
+# Line breaks as Markdown and YAML see them: a second line of a title is a second block.
+_LINE_BREAK_RE = re.compile("[\n\r\x0b\x0c\x85\u2028\u2029]")
+
+
+def _line(value: Any) -> str:
+    """Text shown as one line (a title, a name): no line breaks, nothing invisible."""
+    value = _text(value)
+    if _LINE_BREAK_RE.search(value):
+        raise ValueError(f"Expected one line of text but received {len(_LINE_BREAK_RE.split(value))} lines")
+    found = _INVISIBLE_RE.search(value)
+    if found:
+        char = found.group()
+        raise ValueError(
+            f"Expected visible text but received the {INVISIBLE[char]} U+{ord(char):04X} at character {found.start() + 1}"
+        )
+    return value
+
+
 def _str_list(value: Any) -> list[str]:
     if value is None or value == "":
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ValueError(f"Expected a list of names but received {_describe(value)}")
+    problems = []
+    for index, item in enumerate(value):
+        try:
+            _line(item)
+        except ValueError as exc:
+            problems.append(f"item {index + 1}: {exc}")
+    if problems:
+        raise ValueError("; ".join(problems))
     return [v.strip() for v in value]
 
 
+URL_SCHEMES = ("http", "https")
+# What may not appear in a URL: whitespace, and what would end or open markup around it.
+_URL_FORBIDDEN_RE = re.compile(r"[\s<>\"`\\\x00-\x1f\x7f]")
+_HOST_RE = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}\.?(?::\d{1,5})?$")
+
+
 def _url(value: Any) -> str:
+    """An absolute http(s) URL that no rendering can break out of (see generators.safe_url)."""
     value = _text(value)
-    if not re.match(r"^https?://[^\s/]+\.[^\s]+$", value):
+    scheme, sep, rest = value.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if not sep or scheme.lower() not in URL_SCHEMES or not _HOST_RE.match(host.rsplit("@", 1)[-1]):
         raise ValueError(f"Expected an http(s) URL but received {value!r}")
+    found = _URL_FORBIDDEN_RE.search(value)
+    if found:
+        char = found.group()
+        shown = repr(char) if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
+        raise ValueError(
+            f"Expected an http(s) URL without spaces, <, >, \", ` or \\ but received {shown} "
+            f"at character {found.start() + 1} of {value!r}"
+        )
+    for opening, closing in ("()", "[]"):
+        depth = 0
+        for char in value:
+            depth += (char == opening) - (char == closing)
+            if depth < 0:
+                break
+        if depth != 0:
+            raise ValueError(f"Expected an http(s) URL with balanced {opening}{closing} but received {value!r}")
     return value
 
 
 Text = Annotated[str, BeforeValidator(_text)]
+Line = Annotated[str, BeforeValidator(_line)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Flag = Annotated[bool, BeforeValidator(_bool)]
 IdList = Annotated[list[str], BeforeValidator(_id_list)]
@@ -118,17 +178,17 @@ class Strict(BaseModel):
 class Source(Strict):
     """Where an article's text comes from; shown as the credit line of its page."""
 
-    name: Text = Field(description="Publisher or site name, e.g. 'The White House'")
+    name: Line = Field(description="Publisher or site name, e.g. 'The White House'")
     url: Url | None = Field(None, description="Address of the original text")
     license: Text | None = Field(None, description="e.g. 'Public domain (17 USC 105)'")
-    author: Text | None = Field(None, description="Author(s) as the source names them")
-    id: Text | None = Field(None, description="The source's own identifier, e.g. a report number")
+    author: Line | None = Field(None, description="Author(s) as the source names them")
+    id: Line | None = Field(None, description="The source's own identifier, e.g. a report number")
 
 
 class ArticleMeta(Strict):
     """The frontmatter of ``articles/<YYYY>/<YYYY-MM-DD>-<slug>.md``."""
 
-    title: Text = Field(max_length=TITLE_MAX, description="Headline, shown once")
+    title: Line = Field(max_length=TITLE_MAX, description="Headline, shown once: one line")
     date: Date = Field(description="Publication date, YYYY-MM-DD; must match the file name")
     summary: Text = Field(max_length=SUMMARY_MAX, description="Dek: one or two sentences")
     actors: IdList = Field(default_factory=list, description="ids from vocabulary/actors.yml")
@@ -150,7 +210,7 @@ class ArticleMeta(Strict):
 class Role(Strict):
     """A position a person held, used to flag stale titles ("former", "current")."""
 
-    title: Text
+    title: Line
     start: Date = Field(alias="from")
     end: Date | None = Field(None, alias="to")
 
@@ -161,7 +221,7 @@ class VocabularyEntry(Strict):
     """One entry of ``articles/vocabulary/{actors,topics,places}.yml``."""
 
     id: Annotated[str, BeforeValidator(_text)]
-    name: Text
+    name: Line
     aliases: NameList = Field(default_factory=list)
     description: Text
     wikidata: Annotated[str | None, BeforeValidator(lambda v: v if v is None else _text(v))] = None

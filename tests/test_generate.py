@@ -108,7 +108,7 @@ def test_article_page_shows_tags_byline_source_and_related(golden_archive):
     assert "tags:\n- Vladimir Putin\n- NATO\n- Peace negotiations\n- Russia\n- Ukraine\n" in page
     assert "tag_links:\n- actors/vladimir-putin/\n- actors/nato/\n" in page
     assert "1 min read" in page
-    assert "**Source:** [Example News](<https://example.org/putin-talks>). License: Public domain." in page
+    assert "**Source:** [Example News](https://example.org/putin-talks). License: Public domain." in page
     assert "## Related articles" in page and "(markdown-in-title-and-summary.md)" in page
 
 
