@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import posixpath
 import re
 import subprocess
@@ -65,11 +66,12 @@ from .readers import (
     VOCABULARY_DIR,
     Article,
     Vocabulary,
-    article_paths,
+    discover,
     read_article,
     read_vocabulary,
     unknown_id_problems,
 )
+from .sanitize import ADMONITION_TYPES
 from .schema import ENTITY_KINDS, VocabularyEntry
 from .yamlsafe import YamlError, decode_text, load
 
@@ -101,6 +103,9 @@ ALLOWED_HTML = frozenset(
     ]
 )
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+# Attributes an article may not set on the HTML it is allowed (besides on*= and data-*=): they
+# borrow the theme's look (class, id), hide text from readers but not search (hidden) or style it.
+FORBIDDEN_ATTRIBUTES = frozenset({"style", "class", "id", "hidden"})
 FORMER = ("former", "ex-", "previous")
 CURRENT = ("current", "present", "sitting", "incumbent")
 
@@ -136,18 +141,38 @@ def changed_files(project: Project, ref: str) -> list[Path]:
     base = git("merge-base", ref, "HEAD").strip()
     names = git("diff", "--name-only", "--no-renames", "--diff-filter=d", "-z", base, "--").split("\0")
     names += git("ls-files", "--others", "--exclude-standard", "-z").split("\0")
-    paths = {(top / name).resolve() for name in names if name}
-    return sorted(p for p in paths if p.is_file() and _in_scope(project, p))
+    paths = {_key(top / name) for name in names if name}
+    return sorted(p for p in paths if (p.is_file() or p.is_symlink()) and _in_scope(project, p))
+
+
+def _key(path: Path) -> Path:
+    """A file's absolute path with its folders resolved but not the file itself: a symbolic
+    link stays the link (and is reported as one) instead of becoming its target elsewhere."""
+    path = Path(os.path.abspath(path))
+    return path.parent.resolve() / path.name
 
 
 def _in_scope(project: Project, path: Path) -> bool:
+    """Whether a file is the checks' business: every entry under articles/ (non-articles among
+    them are reported by discovery), the .yml files of the vocabulary."""
     try:
-        relative = path.resolve().relative_to(project.articles.resolve())
+        relative = _key(path).relative_to(project.articles.resolve())
     except ValueError:
+        return False
+    if not relative.parts or relative.name.startswith("."):
         return False
     if relative.parts[0] == VOCABULARY_DIR:
         return path.suffix == ".yml"
-    return path.suffix == ".md" and not (len(relative.parts) == 1 and path.name.upper() == "README.MD")
+    return not (len(relative.parts) == 1 and path.name.upper() == "README.MD")
+
+
+def _entries_under(folder: Path) -> set[Path]:
+    """Every file and symbolic link under a folder, without following links."""
+    found = set()
+    for current, subfolders, files in os.walk(folder):
+        found |= {_key(Path(current) / name) for name in files}
+        found |= {_key(Path(current) / name) for name in subfolders if os.path.islink(os.path.join(current, name))}
+    return found
 
 
 def _select(project: Project, paths: list[Path]) -> set[Path]:
@@ -156,17 +181,17 @@ def _select(project: Project, paths: list[Path]) -> set[Path]:
         path = Path(given)
         if not path.is_absolute():
             path = Path.cwd() / path
-        if path.is_dir():
-            selected |= {p.resolve() for p in path.rglob("*") if p.is_file() and _in_scope(project, p)}
+        if path.is_dir() and not path.is_symlink():
+            selected |= {p for p in _entries_under(path) if _in_scope(project, p)}
             continue
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             raise CheckError(f"{given}: Expected an article file but found nothing at this path")
         if not _in_scope(project, path):
             raise CheckError(
                 f"{given}: Expected an article under {display_path(project.articles)}/<YYYY>/ "
                 "or a vocabulary file but received a file outside them"
             )
-        selected.add(path.resolve())
+        selected.add(_key(path))
     return selected
 
 
@@ -183,23 +208,39 @@ class Context:
     sources: dict[str, Article] = field(default_factory=dict)  # source file name -> article
 
 
+@dataclass(frozen=True)
+class Report:
+    problems: list[Problem]
+    checked: int  # files whose problems are reported and that were read: articles and vocabulary
+
+
 def run_checks(project: Project, paths: list[Path] | None = None) -> list[Problem]:
     """Every problem of the given files (every article and vocabulary file when None)."""
+    return check(project, paths).problems
+
+
+def check(project: Project, paths: list[Path] | None = None) -> Report:
+    """Every problem of the given files (every article and vocabulary file when None), and how
+    many of them were read and checked (a skipped symbolic link is reported, not counted)."""
     if not project.articles.is_dir():
         raise CheckError(f"Expected an articles/ folder in {project.root} but found none")
     selected = None if paths is None else _select(project, paths)
     by_path: dict[Path, list[Problem]] = defaultdict(list)
 
     vocabulary, vocabulary_problems = read_vocabulary(project.vocabulary)
-    vocabulary_files = {kind: path.resolve() for kind, path in vocabulary.files.items()}
+    vocabulary_files = {kind: _key(path) for kind, path in vocabulary.files.items()}
     shown_to_path = {display_path(p, project.root): p for p in vocabulary_files.values()}
     for problem in vocabulary_problems:
         by_path[shown_to_path.get(problem.path, project.vocabulary.resolve())].append(problem)
 
     articles: list[Article] = []
-    for path in article_paths(project.articles):
+    found, skipped = discover(project.articles)
+    for path, problem in skipped:
+        by_path[_key(path)].append(problem)
+    read = {_key(path) for path in found} | {p for p in vocabulary_files.values() if p.is_file()}
+    for path in found:
         article, problems = read_article(path, project.root, vocabulary)
-        by_path[path.resolve()] += problems
+        by_path[_key(path)] += problems
         if article is not None:
             articles.append(article)
 
@@ -207,29 +248,31 @@ def run_checks(project: Project, paths: list[Path] | None = None) -> list[Proble
     _index_pages(ctx)
     known_terms = terms(vocabulary)
     for article in articles:
-        key = article.path.resolve()
+        key = _key(article.path)
         if selected is not None and key not in selected:
             continue
         by_path[key] += unknown_id_problems(article, vocabulary)
         by_path[key] += body_problems(article)
+        by_path[key] += attribute_list_problems(article) + admonition_problems(article)
         by_path[key] += link_problems(article, ctx)
         by_path[key] += stale_title_problems(article, vocabulary, known_terms)
     for article, problem in (
         duplicate_slug_problems(articles) + duplicate_source_problems(articles) + near_duplicate_problems(articles)
     ):
-        by_path[article.path.resolve()].append(problem)
+        by_path[_key(article.path)].append(problem)
     for kind, problem in vocabulary_lint(vocabulary, articles, project.root):
         by_path[vocabulary_files[kind]].append(problem)
 
-    found: list[Problem] = []
+    reported: list[Problem] = []
     for path, problems in by_path.items():
         in_scope = selected is None or path in selected
         # A vocabulary that cannot be read makes every article's ids look unknown: always say so.
         is_broken_vocabulary = path in vocabulary_files.values() or path == project.vocabulary.resolve()
-        found += [
+        reported += [
             p for p in problems if in_scope or (is_broken_vocabulary and p.severity == "error" and p.rule == "schema")
         ]
-    return sorted(set(found))
+    checked = len(read if selected is None else read & selected)
+    return Report(sorted(set(reported)), checked)
 
 
 # -- the body ---------------------------------------------------------------------------------
@@ -344,16 +387,84 @@ def body_problems(article: Article) -> list[Problem]:
             continue
         for attr in ATTR_RE.finditer(match[3] or ""):
             attr_name = attr[1].lower()
-            if attr_name.startswith("on") or attr_name == "style":
+            if attr_name.startswith(("on", "data-")) or attr_name in FORBIDDEN_ATTRIBUTES:
                 problems.append(
                     Problem(
                         shown,
                         line,
                         "error",
-                        f"html: Expected no event-handler or style attributes but received {attr_name!r} in <{match[2]}>",
+                        "html: Expected no event-handler, style, class, id, hidden or data- attributes but "
+                        f"received {attr_name!r} in <{match[2]}>",
                         "html",
                     )
                 )
+    return problems
+
+
+ATTR_LIST_START_RE = re.compile(r"\{:?[ ]*(?=[.#]|[A-Za-z_][\w-]*(?:=|[ ]*\}))")
+ATTR_LIST_NAME_RE = re.compile(r"([.#])?([A-Za-z_][\w:-]*)(?:=)?")
+ADMONITION_RE = re.compile(r"^ {0,3}(?:!!!|\?\?\?\+?)[ \t]+([^\s\"][^\"]*?)[ \t]*(?:\"|$)")
+
+
+def attribute_list_problems(article: Article) -> list[Problem]:
+    """Attribute lists ({: .class #id key=value }) are not read in articles (mkdocs.yml has no
+    attr_list): one would let an article set the theme's classes, hidden text or search filters.
+    Each is reported with what it would set, so the author knows why it shows as text. Linear in
+    the line: each "{" is looked at once and the "}" searched for from where the last one was."""
+    problems = []
+    for line, text in prose_lines(article.body, article.body_line):
+        if "{" not in text or "}" not in text:
+            continue
+        close = -1
+        for match in ATTR_LIST_START_RE.finditer(text):
+            if close < match.start():
+                close = text.find("}", match.end())
+                if close < 0:
+                    break
+            inside = text[match.end() : close]
+            shown = text[match.start() : close + 1]
+            # Where attr_list would read one: "{:" anywhere, else at the end of a line or right
+            # after an inline element ("*x*{.c}"); "{name}" inside a sentence is just text.
+            at_end = not text[close + 1 :].strip()
+            after_element = match.start() > 0 and text[match.start() - 1] in ")*_`]>"
+            if not (shown.startswith("{:") or at_end or after_element):
+                continue
+            names = []
+            for token in inside.split():
+                found = ATTR_LIST_NAME_RE.match(token)
+                name = {".": "class", "#": "id"}.get(found[1] or "", found[2]) if found else token
+                if name not in names:
+                    names.append(name)
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            problems.append(
+                Problem(
+                    article.shown,
+                    line,
+                    "error",
+                    f"attribute list: Expected no attribute lists in an article but received {shown!r}, "
+                    f"which sets {', '.join(names) or 'nothing'}",
+                    "html",
+                )
+            )
+    return problems
+
+
+def admonition_problems(article: Article) -> list[Problem]:
+    """An admonition's type becomes a class of its box: only the types the theme draws."""
+    problems = []
+    for line, text in prose_lines(article.body, article.body_line):
+        match = ADMONITION_RE.match(text) if text.lstrip().startswith(("!!!", "???")) else None
+        if match and not set(match[1].lower().split()) <= ADMONITION_TYPES:
+            problems.append(
+                Problem(
+                    article.shown,
+                    line,
+                    "error",
+                    "admonition: Expected a type such as note, info, tip, warning, danger, example or quote "
+                    f"but received {match[1]!r}",
+                    "html",
+                )
+            )
     return problems
 
 
@@ -609,6 +720,9 @@ def _confusable_pairs(word: str) -> list[tuple[str, str, str]]:
 def skeleton(label: str) -> str:
     """The form two names are compared in: NFKC, case-folded, confusable letters mapped to
     Latin, accents and punctuation dropped."""
+    # Invisible format characters (zero-width space, joiners, bidi marks) first: "Vladimir\u200b
+    # Putin" must compare equal to "Vladimir Putin", not split a word in two.
+    label = "".join(c for c in label if unicodedata.category(c) != "Cf")
     text = re.sub(
         r"[^\w\s]|_", " ", unicodedata.normalize("NFKC", label)
     )  # punctuation first: it has look-alike letters

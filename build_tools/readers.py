@@ -205,14 +205,14 @@ def _check_location(path: Path, shown: str, located: Located, meta: ArticleMeta 
 NEAR_MISS_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt", ".text", ".txt")
 
 
-def discover(articles_dir: Path) -> tuple[list[Path], list[Problem]]:
+def discover(articles_dir: Path) -> tuple[list[Path], list[tuple[Path, Problem]]]:
     """Every article file under ``articles/`` in a stable order, and a problem for each entry
     that is skipped: a symbolic link (file or folder; it could publish a file from outside the
     repository, and review shows only the link), a Markdown file with another extension
     (``.MD``, ``.markdown``: neither published nor checked), anything else that is not an
     article. Dotfiles (``.gitkeep``) and the top-level README are skipped silently."""
-    paths: list[Path] = []
-    problems: list[Problem] = []
+    paths: list[str] = []
+    problems: list[tuple[Path, Problem]] = []
     root = str(articles_dir)
     for folder, subfolders, files in os.walk(articles_dir):
         top = folder == root
@@ -238,12 +238,12 @@ def discover(articles_dir: Path) -> tuple[list[Path], list[Problem]]:
     return [Path(path) for path in sorted(paths)], problems
 
 
-def _skipped(path: str, articles_dir: Path, found: str, severity: str = "error") -> Problem:
+def _skipped(path: str, articles_dir: Path, found: str, severity: str = "error") -> tuple[Path, Problem]:
     message = (
         f"file: Expected an article as a regular file named <YYYY-MM-DD>-<slug>.md but found {found}; "
         "it is neither checked nor published"
     )
-    return Problem(display_path(Path(path), articles_dir.parent), 1, severity, message, "location")
+    return Path(path), Problem(display_path(Path(path), articles_dir.parent), 1, severity, message, "location")
 
 
 def article_paths(articles_dir: Path) -> list[Path]:
@@ -277,7 +277,8 @@ def read_articles(
     articles, problems = [], []
     fresh: FileMemo = {}
     if paths is None:
-        paths, problems = discover(articles_dir)
+        paths, skipped = discover(articles_dir)
+        problems = [problem for _path, problem in skipped]
     for path in paths:
         name = str(path)
         signature = file_signature(name) if memo is not None else None

@@ -137,11 +137,13 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 #: article must not borrow the theme's classes (Material's ``md-dialog md-dialog--active`` draws
 #: a fixed "sign in again" box over every page; ``archive-visually-hidden`` hides text).
 GENERATOR_CLASS_FAMILIES = ("article", "entity", "timeline", "pager", "related", "card", "coverage")
-MARKDOWN_CLASSES = frozenset(
-    """headerlink toc admonition admonition-title note abstract summary tldr info todo tip hint
-    important success check done question help faq warning caution attention failure fail missing
-    danger error bug example quote cite""".split()
+#: The types of admonition (``!!! note "Title"``) the theme draws; the type becomes a class.
+ADMONITION_TYPES = frozenset(
+    ["note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check"]
+    + ["done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing"]
+    + ["danger", "error", "bug", "example", "quote", "cite"]
 )
+MARKDOWN_CLASSES = frozenset({"headerlink", "toc", "admonition", "admonition-title"}) | ADMONITION_TYPES
 _FAMILY_RE = re.compile(r"^(?:" + "|".join(GENERATOR_CLASS_FAMILIES) + r")(?:[-_][a-z0-9_-]*)?$")
 
 
