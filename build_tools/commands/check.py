@@ -30,9 +30,8 @@ import json
 import sys
 from pathlib import Path
 
-from ..checkers import CheckError, changed_files, run_checks
+from ..checkers import CheckError, changed_files, check
 from ..problems import Problem
-from ..readers import article_paths
 from . import add_root, project_of
 
 GITHUB_ANNOTATIONS = 10
@@ -80,14 +79,14 @@ def run(args: argparse.Namespace) -> int:
                 return emit(args.format, [], 0)
         else:
             paths = list(args.paths) or None
-        problems = run_checks(project, paths)
+        result = check(project, paths)
     except CheckError as exc:
         print(f"check: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"check: could not run: {exc}", file=sys.stderr)
         return 2
-    checked = len(paths) if paths is not None else len(article_paths(project.articles)) + 3
+    problems, checked = result.problems, result.checked
     if args.no_unused:
         problems = [p for p in problems if p.rule != UNUSED_RULE]
     return emit(args.format, problems, checked)
