@@ -309,7 +309,11 @@ def git(cwd: Path, *args: str) -> str:
     try:
         result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     except FileNotFoundError as exc:
+        if not Path(cwd).is_dir():
+            raise GitError(f"Expected a folder but found none at {cwd}") from exc
         raise GitError("git is not installed") from exc
+    except (OSError, UnicodeError) as exc:  # an unreadable folder, output that is not UTF-8
+        raise GitError(f"git {' '.join(args)} could not run in {cwd}: {exc}") from exc
     if result.returncode != 0:
         raise GitError(f"git {' '.join(args)}: {result.stderr.strip() or 'failed'}")
     return result.stdout.strip()
@@ -362,11 +366,19 @@ class Preview:
 
 
 def compare_refs(project: Project, base_ref: str, head_ref: str | None = None) -> Preview:
-    """Generate both versions and compare them. Raises GitError, or InputError for the base."""
+    """Generate both versions and compare them.
+
+    Raises GitError (a bad ref, git failing), InputError when the *base* does not generate, and
+    OSError or CheckError when files cannot be read; when the *head* does not generate, the
+    Preview carries its problems in ``head_problems`` instead.
+    """
     from .problems import InputError
 
     top = Path(git(project.root, "rev-parse", "--show-toplevel")).resolve()
-    inside = project.root.resolve().relative_to(top)
+    try:
+        inside = project.root.resolve().relative_to(top)
+    except ValueError:
+        raise GitError(f"Expected {project.root} inside its git repository {top}") from None
     base_commit = resolve_ref(top, base_ref)
     head_commit = resolve_ref(top, head_ref) if head_ref is not None else ""
 
@@ -393,34 +405,79 @@ def compare_refs(project: Project, base_ref: str, head_ref: str | None = None) -
 # -- reports -------------------------------------------------------------------------------
 
 
+# Everything in a report that comes from the pull request (titles, paths, refs, messages) is
+# shown as a code span, in which GitHub renders no Markdown, HTML, link, autolink, @mention,
+# issue reference or emoji. The only links are to pages of the preview itself: a base URL
+# given on the command line (checked by BASE_URL) joined with a URL path made of slug-like
+# segments (checked by URL_PATH).
+
+BASE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%/-]*)?")
+URL_PATH = re.compile(r"/(?:[a-z0-9][a-z0-9-]*/)*(?:[a-z0-9][a-z0-9-]*\.xml)?")
+MAX_VALUE = 300  # characters of one untrusted value shown in the report
+_INVISIBLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+)
+
+
+def visible(text: str, limit: int = MAX_VALUE) -> str:
+    """Untrusted text on one line, control and invisible characters (bidi, zero-width) shown as
+    ``\\uXXXX``, at most ``limit`` characters."""
+    text = " ".join(str(text).split())
+    text = _INVISIBLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def md_code(text: str, cell: bool = False) -> str:
+    """Untrusted text as an inert Markdown code span: delimited by one backtick more than the
+    longest run of backticks in it, so nothing inside can close it. ``cell``: the span is in a
+    table, where a ``|`` would end the cell even inside a code span (shown as ``¦`` instead)."""
+    text = visible(text)
+    if cell:
+        text = text.replace("|", "¦")
+    if not text:
+        return "(empty)"
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""  # one space each side is stripped
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def md_text(text: str) -> str:
-    """Untrusted text as literal Markdown in a GitHub comment: no markup, links, HTML or @mentions."""
-    text = html.escape(" ".join(text.split()), quote=False)
-    text = re.sub(r"([\\`*_{}\[\]()#+!|~>])", r"\\\1", text)
-    text = text.replace("://", "\\://").replace("www.", "www&#46;")  # no autolinks
-    return text.replace("@", "&#64;")
-
-
-def md_code(text: str) -> str:
-    """Untrusted text as a Markdown code span (where backslash escapes do not apply)."""
-    return "`" + " ".join(text.replace("`", "'").split()) + "`"
+    """Text of the tool's own (a reason, a count) as literal Markdown: ASCII punctuation
+    escaped, ``<``, ``>`` and ``&`` as entities, ``www``, ``://`` and ``@`` broken by a zero-width
+    space (no autolinks or @mentions). Anything from the pull request goes through ``md_code``."""
+    text = visible(text, limit=10 * MAX_VALUE)
+    text = re.sub(r"([\\`*_{}\[\]()#+\-.!|~])", r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for word in ("www", "://", "@"):
+        text = text.replace(word, word[0] + "&#8203;" + word[1:])
+    return text
 
 
 def join_url(base_url: str, url: str) -> str:
     return base_url.rstrip("/") + url if base_url else url
 
 
+def page_link(base_url: str, url: str) -> str:
+    """A page of the preview as a link when the base URL and the page's path are plain, else its path."""
+    if base_url and BASE_URL.fullmatch(base_url) and URL_PATH.fullmatch(url):
+        return f"[`{url}`]({join_url(base_url, url)})"
+    return md_code(url, cell=True)
+
+
 def to_markdown(preview: Preview, base_url: str = "") -> str:
+    """The report for a pull-request comment or job summary: inert whatever the articles contain."""
     short = (preview.base_commit[:7], preview.head_commit[:7])
-    head = f"{md_code(preview.head)} ({short[1]})" if preview.head_commit else "the working tree"
+    head = f"{md_code(preview.head)} ({md_code(short[1])})" if preview.head_commit else "the working tree"
     lines = [MARKER, "## Preview of the changes", ""]
-    lines.append(f"Compared {md_code(preview.base)} ({short[0]}) with {head}.")
-    if base_url:
+    lines.append(f"Compared {md_code(preview.base)} ({md_code(short[0])}) with {head}.")
+    if base_url and BASE_URL.fullmatch(base_url):
         lines.append(f"Preview: <{base_url}>")
     lines.append("")
     if preview.head_problems:
         lines += ["**The pages could not be generated:**", ""]
-        lines += [f"- {md_text(p.format())}" for p in preview.head_problems[:MAX_ROWS]]
+        lines += [f"- {md_code(p.format())}" for p in preview.head_problems[:MAX_ROWS]]
+        if len(preview.head_problems) > MAX_ROWS:
+            lines.append(f"- … and {len(preview.head_problems) - MAX_ROWS} more")
         return "\n".join(lines) + "\n"
     added, changed, removed = (preview.of_status(s) for s in ("added", "changed", "removed"))
     lines.append(
@@ -433,17 +490,15 @@ def to_markdown(preview: Preview, base_url: str = "") -> str:
             continue
         lines += ["", f"### {title} ({len(group)})", "", "| page | URL | why |", "| --- | --- | --- |"]
         for change in group[:MAX_ROWS]:
-            name = md_text(change.title or change.url)
-            url = f"`{change.url}`"
-            if base_url and change.status != "removed":
-                url = f"[`{change.url}`]({join_url(base_url, change.url)})"
+            name = md_code(change.title or change.url, cell=True)
+            url = md_code(change.url, cell=True) if change.status == "removed" else page_link(base_url, change.url)
             lines.append(f"| {name} | {url} | {md_text(', '.join(change.reasons))} |")
         if len(group) > MAX_ROWS:
             lines.append(f"| … and {len(group) - MAX_ROWS} more | | |")
     lines += ["", "### Checks", ""]
     checks = preview.checks
     if not checks.available:
-        lines.append(f"_{md_text(checks.note)}_")
+        lines.append(f"Not run: {md_code(checks.note)}")
     elif not checks.files:
         lines.append(f"_{md_text(checks.note or 'nothing to check')}_")
     else:
@@ -453,7 +508,9 @@ def to_markdown(preview: Preview, base_url: str = "") -> str:
         )
         if checks.problems:
             lines.append("")
-            lines += [f"- {md_text(p.format())}" for p in checks.problems[:MAX_ROWS]]
+            lines += [f"- {md_code(p.format())}" for p in checks.problems[:MAX_ROWS]]
+            if len(checks.problems) > MAX_ROWS:
+                lines.append(f"- … and {len(checks.problems) - MAX_ROWS} more")
     return "\n".join(lines) + "\n"
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import markdown
 import pytest
 
 from build_tools import previews
@@ -214,7 +216,7 @@ def test_cli_diff_against_the_previous_commit(repo: Path) -> None:
     markdown = run_cli(repo, "HEAD~1", "--base-url", "https://example.org/pr-7/")
     assert markdown.stdout.startswith(previews.MARKER)
     assert "/actors/vladimir-putin/ — 1 article added" not in markdown.stdout  # a table, not a sentence
-    assert "| Vladimir Putin | [`/actors/vladimir-putin/`](https://example.org/pr-7/actors/vladimir-putin/) |" in (
+    assert "| `Vladimir Putin` | [`/actors/vladimir-putin/`](https://example.org/pr-7/actors/vladimir-putin/) |" in (
         markdown.stdout
     )
     assert "1 article added" in markdown.stdout
@@ -376,11 +378,39 @@ def test_markdown_report_neutralises_untrusted_titles(repo: Path) -> None:
     write_article(repo, "2025-06-01-putin-answers.md", evil)
     text = to_markdown(compare_refs(Project(repo), "HEAD"), "https://example.org/pr-1/")
     row = next(line for line in text.splitlines() if "/articles/2025/putin-answers/" in line)
-    assert "@octocat" not in row and "&#64;octocat" in row
-    assert "[click](" not in row and "\\[click\\]" in row
-    assert "<img" not in row and "&lt;img" in row
-    assert "\\| pipe" in row  # the title's pipe cannot open a new cell
-    assert "https://evil" not in row and "www.evil" not in row  # no autolinks
+    # The title is one code span (in which GitHub renders no link, HTML, autolink or @mention),
+    # and its pipe cannot open a new cell.
+    assert row.startswith("| `@octocat [click](https://evil.example) <img src=x> ¦ pipe www.evil.example` | ")
+    assert row.count("|") == 4
+    html = markdown.markdown(text, extensions=["tables"])
+    assert "evil.example" not in "".join(re.findall(r"<a [^>]*>", html)) and "<img" not in html
+
+
+@pytest.mark.parametrize(
+    ("value", "span"),
+    [
+        ("plain", "`plain`"),
+        ("a `tick` b", "``a `tick` b``"),
+        ("``two``", "``` ``two`` ```"),
+        ("`", "`` ` ``"),
+        ("line\nbreak\ttab", "`line break tab`"),
+        ("bidi\u202etext", "`bidi\\u202etext`"),
+        ("", "(empty)"),
+    ],
+)
+def test_code_spans_cannot_be_closed_from_inside(value: str, span: str) -> None:
+    assert previews.md_code(value) == span
+
+
+def test_links_only_to_plain_preview_paths() -> None:
+    assert previews.page_link("https://example.org/pr-1/", "/actors/x/") == (
+        "[`/actors/x/`](https://example.org/pr-1/actors/x/)"
+    )
+    assert previews.page_link("https://example.org/pr-1/", "/feeds/all.xml").startswith("[")
+    for url in ("/a b/", "/x/(y)/", "//evil.example/", "/javascript:alert(1)/", "/A/"):
+        assert previews.page_link("https://example.org/pr-1/", url).startswith("`"), url
+    for base in ("javascript:alert(1)//", "https://example.org/x)(", "https://exa mple.org/"):
+        assert previews.page_link(base, "/actors/x/").startswith("`"), base
 
 
 def test_checks_summary_covers_the_changed_articles(repo: Path) -> None:

@@ -9,6 +9,10 @@ github
     ``::warning``). GitHub shows at most 10 error and 10 warning annotations per step, so only
     the first GITHUB_ANNOTATIONS of each become annotations; every other problem is printed as
     a plain text line in the log, and a final ``::notice`` summary says how many were left out.
+    File names and messages come from the articles, so none of it can start a workflow command:
+    every value of a command is escaped (``%``, CR, LF; also ``:`` and ``,`` in properties), and
+    the plain lines are printed between ``::stop-commands::<random token>`` and ``::<token>::``,
+    inside which the runner ignores commands (``::…`` at a line start and ``##[…`` anywhere).
 json
     one JSON object, stable for tools (new keys may be added, existing ones keep their meaning)::
 
@@ -20,13 +24,20 @@ json
     ``problems`` are sorted by path, line, severity, message; ``checked`` is the number of
     files whose problems are reported (every article and vocabulary file without PATHs).
 
-Exit status: 0 no problems or warnings only, 1 at least one error, 2 the check could not run.
+In every format each problem is one line: control characters in paths and messages are
+shown escaped (``\\n``, ``\\x1b``), and ``##[`` (the runner's older command prefix) as ``#\\x23[``.
+
+Exit status: 0 no problems or warnings only, 1 at least one error, 2 the check could not run
+(a bad path or ref, git failing, an unreadable folder, or any unexpected failure: never a
+traceback, whose status 1 would read as "errors found").
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import secrets
 import sys
 from pathlib import Path
 
@@ -71,25 +82,46 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = project_of(args)
     try:
-        if args.changed_since is not None:
-            paths = changed_files(project, args.changed_since) + list(args.paths)
-            if not paths:
-                return emit(args.format, [], 0)
-        else:
-            paths = list(args.paths) or None
-        result = check(project, paths)
+        return _run(args)
     except CheckError as exc:
-        print(f"check: {exc}", file=sys.stderr)
-        return 2
+        fail(f"check: {exc}")
     except OSError as exc:
-        print(f"check: could not run: {exc}", file=sys.stderr)
-        return 2
+        fail(f"check: could not run: {exc}")
+    except Exception as exc:  # a bug: exit 2 (could not run), never a traceback's 1 (errors found)
+        fail(f"check: could not run: {describe(exc)}")
+    return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    project = project_of(args)
+    if args.changed_since is not None:
+        paths = changed_files(project, args.changed_since) + list(args.paths)
+        if not paths:
+            return emit(args.format, [], 0)
+    else:
+        paths = list(args.paths) or None
+    result = check(project, paths)
     problems, checked = result.problems, result.checked
     if args.no_unused:
         problems = [p for p in problems if p.rule != UNUSED_RULE]
     return emit(args.format, problems, checked)
+
+
+def fail(message: str) -> None:
+    """A could-not-run message on stderr, one line and inert in a GitHub Actions log."""
+    print(printable(message), file=sys.stderr)
+
+
+def describe(exc: BaseException) -> str:
+    """An unexpected exception in one line: its type, message and where it was raised."""
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" (at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}; please report this)"
+    return f"{type(exc).__name__}: {exc}{where}"
 
 
 def emit(form: str, problems: list[Problem], checked: int, stream=None) -> int:
@@ -111,28 +143,54 @@ def emit(form: str, problems: list[Problem], checked: int, stream=None) -> int:
             ],
             "summary": {"errors": errors, "warnings": warnings, "files": files, "checked": checked},
         }
-        print(json.dumps(document, indent=2, ensure_ascii=False), file=stream)
+        # "##[" can only occur inside a JSON string, where \u0023 is the same character.
+        text = json.dumps(document, indent=2, ensure_ascii=False).replace("##[", "#\\u0023[")
+        print(text, file=stream)
     elif form == "github":
         shown = {"error": 0, "warning": 0}
-        left_out = 0
+        plain: list[str] = []
         for problem in problems:
             if shown[problem.severity] < GITHUB_ANNOTATIONS:
                 shown[problem.severity] += 1
                 print(github_annotation(problem), file=stream)
             else:
-                left_out += 1
-                print(problem.format(), file=stream)
+                plain.append(printable(problem.format()))
+        if plain:
+            # The runner ignores workflow commands until it reads ::<token>::, which the
+            # articles cannot contain: the token is random and made only now.
+            token = f"check-{secrets.token_hex(16)}"
+            print(f"::stop-commands::{token}", file=stream)
+            for line in plain:
+                print(line, file=stream)
+            print(f"::{token}::", file=stream)
         note = (
-            f" ({left_out} more listed above as plain lines: GitHub shows at most {GITHUB_ANNOTATIONS} annotations of each kind)"
-            if left_out
+            f" ({len(plain)} more listed above as plain lines: GitHub shows at most {GITHUB_ANNOTATIONS} annotations of each kind)"
+            if plain
             else ""
         )
         print(f"::notice title=check::{_escape(summary + note)}", file=stream)
     else:
         for problem in problems:
-            print(problem.format(), file=stream)
+            print(printable(problem.format()), file=stream)
         print(summary if problems else f"check: no problems; {checked} file(s) checked", file=stream)
     return 1 if errors else 0
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def printable(text: str) -> str:
+    """``text`` as one inert line: control characters escaped (``\\n``, ``\\x1b``, ``\\u2028``),
+    and ``##[`` (which starts a runner command anywhere in a line) as ``#\\x23[``."""
+
+    def escape(match: re.Match) -> str:
+        char = match[0]
+        if char in _NAMED:
+            return _NAMED[char]
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _CONTROL.sub(escape, text).replace("##[", "#\\x23[")
 
 
 def _escape(text: str) -> str:
