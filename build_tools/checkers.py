@@ -18,7 +18,8 @@ near-duplicate            warning   word 5-gram shingle similarity >= NEAR_DUPLI
 body                      error     no text, no ``##`` section heading
 empty-section             warning   a heading with no text before the next heading of its level
 heading-level             warning   a ``#`` heading in the body (the title is the page's ``#``)
-html                      error     raw HTML beyond ALLOWED_HTML, event/style attributes
+html                      error     raw HTML beyond ALLOWED_HTML; on*/style/class/id/hidden/data-
+                                    attributes; attribute lists; admonition types
 link                      error     ``javascript:``/``data:``/``vbscript:``/``file:`` links,
                                     internal links to no page, to a draft or to a source file
 vocabulary                error     duplicate ids (reader), one name claimed by two entries,
@@ -43,6 +44,7 @@ has some, otherwise the roles of the person it is named after: "<X> administrati
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 import os
@@ -277,17 +279,183 @@ def check(project: Project, paths: list[Path] | None = None) -> Report:
 
 # -- the body ---------------------------------------------------------------------------------
 
-HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+# Every pattern here sees article text, so each runs in time linear in the line: no two ways
+# for a pattern to match the same characters, possessive (*+, ++) where a greedy part must not
+# give back, and what a regex would search for again from every start (a code span's closing
+# backticks, a comment's end, a link's closing ">") is found once by hand below. A 100 kB line
+# of any character is checked in well under a second (tests/hostile/test_linear_time.py).
+# [ \t]+ is greedy and the text ends at its last character that is not a space, tab or #
+# (the lazy (.*?) before [ \t#]*$ used to try every shorter text: quadratic).
+HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+((?:.*[^ \t#])?))?[ \t#]*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
-TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^<>]*?)?)\s*/?>")
+# The attributes end where the last one does: the lazy part only stops at a character that is
+# no space and is followed by nothing but [\s/]* and ">" (so that "<a" and spaces fail fast).
+TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*+)((?:\s++(?:[^<>]*?[^<>\s](?=\s*/?>))??)?)\s*/?>")
 ATTR_RE = re.compile(r"([^\s=/>]+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
-INLINE_LINK_RE = re.compile(
-    r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*(<[^>\n]*>|(?:[^\s()]|\([^\s()]*\))*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
-)
 REFERENCE_RE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)")
 AUTOLINK_RE = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
+_BACKTICKS_RE = re.compile(r"`+")
+
+
+def _blank_code_spans(text: str) -> str:
+    """``text`` with its inline code spans blanked (each character a space): the matches, left
+    to right, of the pattern (`+)(?:(?!\\1).)+?\\1 , found in time linear in the line.
+
+    At a start inside a run of backticks with ``r`` of them left, that pattern closes with
+    ``k`` backticks (``r/2 < k <= r``: a shorter opener would close at once on the run's own
+    rest), at the first later run of at least ``k``; it takes the largest such ``k``, so the
+    longest later run ``longest`` decides: ``k = min(r, longest)`` when ``2 * longest > r``.
+    """
+    if "`" not in text:
+        return text
+    out = []
+    for segment in text.split("\n"):  # "." never matches a line break: spans stay in a line
+        runs = [(m.start(), m.end() - m.start()) for m in _BACKTICKS_RE.finditer(segment)]
+        if len(runs) < 2:
+            out.append(segment)
+            continue
+        longest_after = [0] * len(runs)  # the longest run after each run
+        for index in range(len(runs) - 2, -1, -1):
+            longest_after[index] = max(longest_after[index + 1], runs[index + 1][1])
+        spans = []
+        index, start, left = 0, runs[0][0], runs[0][1]  # scanning: run, position, backticks left
+        while index < len(runs):
+            longest = longest_after[index]
+            if 2 * longest <= left:  # no opener of this run closes: skip to where one can
+                if longest == 0:
+                    break
+                start, left = start + left - (2 * longest - 1), 2 * longest - 1
+            k = min(left, longest)
+            close = next(i for i in range(index + 1, len(runs)) if runs[i][1] >= k)
+            end = runs[close][0] + k
+            spans.append((start, end))
+            index, start, left = close, end, runs[close][1] - k
+            if left == 0:
+                index += 1
+                if index < len(runs):
+                    start, left = runs[index]
+        if not spans:
+            out.append(segment)
+            continue
+        pieces, last = [], 0
+        for begin, end in spans:
+            pieces += [segment[last:begin], " " * (end - begin)]
+            last = end
+        pieces.append(segment[last:])
+        out.append("".join(pieces))
+    return "\n".join(out)
+
+
+def _is_comment(text: str) -> bool:
+    """Whether all of ``text`` is one HTML comment (what <!--.*?--> fullmatches)."""
+    return len(text) >= 7 and text.startswith("<!--") and text.endswith("-->")
+
+
+def _without_comments(text: str) -> str:
+    """``text`` with each HTML comment replaced by its line breaks (so lines keep their
+    numbers): the matches of <!--.*?--> (DOTALL), left to right, found in linear time."""
+    start = text.find("<!--")
+    if start < 0:
+        return text
+    pieces, last = [], 0
+    while start >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break  # no comment closes after this one opens: none after it either
+        pieces += [text[last:start], "\n" * text.count("\n", start, end)]
+        last = end + 3
+        start = text.find("<!--", last)
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+_BRACKET_RE = re.compile(r"[\[\]]")
+_SPACES_RE = re.compile(r"\s*+")
+_BARE_TARGET_RE = re.compile(r"(?:[^\s()]++|\([^\s()]*+\))*+")
+
+
+def _inline_link_targets(text: str) -> list[str]:
+    r"""The destinations of the inline links and images of one line, as the pattern
+
+        !?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*(<[^>\n]*>|(?:[^\s()]|\([^\s()]*\))*)
+        (?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)
+
+    finds them (group 1 of each match, left to right), in time linear in the line. The regex
+    engine, from every "[" again, would search as far as the next ">", quote or ")" (a line of
+    "[a](<" took seconds); here those searches are a lookup in the sorted positions of that
+    character, and each run of spaces is skipped once.
+    """
+    out: list[str] = []
+    if "](" not in text:
+        return out
+    n = len(text)
+    positions: dict[str, list[int]] = {}
+    space_ends: dict[int, int] = {}
+
+    def find(char: str, start: int) -> int:
+        found = positions.get(char)
+        if found is None:
+            found = positions[char] = [m.start() for m in re.finditer(re.escape(char), text)]
+        index = bisect.bisect_left(found, start)
+        return found[index] if index < len(found) else -1
+
+    def skip_space(at: int) -> int:
+        end = space_ends.get(at)
+        if end is None:
+            end = space_ends[at] = _SPACES_RE.match(text, at).end()
+        return end
+
+    def closing(at: int) -> int:
+        r"""The end of (?:\s+TITLE)?\s*\) matched at ``at``, or -1."""
+        after = skip_space(at)
+        if at < after < n and text[after] in "\"'(":
+            end = find(")" if text[after] == "(" else text[after], after + 1)
+            if end >= 0:
+                end = skip_space(end + 1)
+                if end < n and text[end] == ")":
+                    return end + 1
+        return after + 1 if after < n and text[after] == ")" else -1
+
+    start = text.find("[")
+    while start >= 0:
+        end = _link_text_end(text, start)  # after the "]" closing the link text, or -1
+        matched = -1
+        if 0 <= end < n and text[end] == "(":
+            begin = end + 1
+            target = skip_space(begin)
+            if target < n and text[target] == "<":  # <[^>\n]*>
+                close = find(">", target + 1)
+                newline = find("\n", target + 1)
+                if close >= 0 and (newline < 0 or close < newline):
+                    matched = closing(close + 1)
+                    if matched >= 0:
+                        out.append(text[target : close + 1])
+            if matched < 0:  # (?:[^\s()]|\([^\s()]*\))*, whose shorter matches cannot close
+                bare = _BARE_TARGET_RE.match(text, target).end()
+                matched = closing(bare)
+                if matched >= 0:
+                    out.append(text[target:bare])
+            if matched < 0 and target > begin:  # \s* gives back a space: an empty destination
+                matched = closing(target - 1)
+                if matched >= 0:
+                    out.append("")
+        start = text.find("[", matched if matched >= 0 else start + 1)
+    return out
+
+
+def _link_text_end(text: str, start: int) -> int:
+    r"""After the "]" ending \[(?:[^\[\]]|\[[^\[\]]*\])*\] from the "[" at ``start``, or -1."""
+    at = start + 1
+    while True:
+        found = _BRACKET_RE.search(text, at)
+        if found is None:
+            return -1
+        if found.group() == "]":
+            return found.end()
+        inner = _BRACKET_RE.search(text, found.end())  # a nested [...] pair, or the end
+        if inner is None or inner.group() == "[":
+            return -1
+        at = inner.end()
 
 
 def prose_lines(body: str, first_line: int) -> list[tuple[int, str]]:
@@ -302,7 +470,7 @@ def prose_lines(body: str, first_line: int) -> list[tuple[int, str]]:
         if match:
             fence = match[1]
             continue
-        out.append((first_line + offset, CODE_SPAN_RE.sub(lambda m: " " * len(m[0]), text)))
+        out.append((first_line + offset, _blank_code_spans(text)))
     return out
 
 
@@ -352,7 +520,7 @@ def body_problems(article: Article) -> list[Problem]:
             )
         following = headings[position + 1] if position + 1 < len(headings) else None
         end = following[0] if following else len(lines)
-        has_text = any(t.strip() and not COMMENT_RE.fullmatch(t.strip()) for _, t in lines[index + 1 : end])
+        has_text = any(t.strip() and not _is_comment(t.strip()) for _, t in lines[index + 1 : end])
         if not has_text and not (following and following[1] > level):
             problems.append(
                 Problem(
@@ -365,11 +533,14 @@ def body_problems(article: Article) -> list[Problem]:
                 )
             )
     text = "\n".join(t for _, t in lines)
-    text = COMMENT_RE.sub(lambda m: "\n" * m[0].count("\n"), text)
+    text = _without_comments(text)
     first = lines[0][0] if lines else article.body_line
     index_to_line = [line for line, _ in lines]
+    counted, breaks = 0, 0  # line breaks before ``counted``: each tag's line counted on from the last
     for match in TAG_RE.finditer(text):
-        line = index_to_line[min(text.count("\n", 0, match.start()), len(index_to_line) - 1)] if lines else first
+        breaks += text.count("\n", counted, match.start())
+        counted = match.start()
+        line = index_to_line[min(breaks, len(index_to_line) - 1)] if lines else first
         name = match[2].lower()
         if name not in ALLOWED_HTML:
             if match[1]:
@@ -471,7 +642,7 @@ def admonition_problems(article: Article) -> list[Problem]:
 def _targets(article: Article) -> list[tuple[int, str]]:
     out = []
     for line, text in prose_lines(article.body, article.body_line):
-        found = [m[1] for m in INLINE_LINK_RE.finditer(text)]
+        found = _inline_link_targets(text)
         found += [m[1] for m in REFERENCE_RE.finditer(text)]
         found += [m[1] for m in AUTOLINK_RE.finditer(text)]
         for tag in TAG_RE.finditer(text):
