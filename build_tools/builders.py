@@ -1,8 +1,9 @@
 """Stage 5 helpers: what the MkDocs build of site/ needs besides MkDocs itself.
 
 The build stamp (a digest of everything that shapes every page), copying a built site with its
-modification times for ``mkdocs --dirty``, and removing the output of deleted pages. Used by the
-``build`` command and by the ``mkdocs serve`` hook, which starts from the last ``make site``.
+modification times for ``mkdocs --dirty``, removing the output of deleted pages, and the last look
+at a built site before it replaces site/ (``unfinished``). Used by the ``build`` command and by
+the ``mkdocs serve`` hook, which starts from the last ``make site``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .generators import page_url
+from .generators import GENERATED, page_url
 from .pipeline import Project
 
 PACKAGE = Path(__file__).resolve().parent
@@ -64,3 +65,27 @@ def remove_outputs(staging: Path, removed: list[str]) -> None:
         while folder != staging and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
+
+
+def unfinished(docs: Path, built: Path) -> str:
+    """Why the site built into ``built`` from ``docs`` must not be published, or "": every
+    generated page of docs/ (articles, entity and index pages) has its HTML page, and the
+    search index is there. MkDocs and Pagefind both checked their own work already; this
+    catches a site emptied or cut short behind their backs."""
+    pages = [
+        path.relative_to(docs).as_posix()
+        for folder in GENERATED
+        for path in ([docs / folder] if folder.endswith(".md") else sorted((docs / folder).rglob("*.md")))
+        if path.is_file()
+    ]
+    missing = [name for name in pages if not (built / page_url(name) / "index.html").is_file()]
+    if missing:
+        articles = [name for name in pages if name.startswith("articles/")]
+        lost = [name for name in missing if name.startswith("articles/")]
+        return (
+            f"the built site lacks {len(missing)} of the {len(pages)} generated pages "
+            f"({len(lost)} of {len(articles)} articles), e.g. {page_url(missing[0])}index.html"
+        )
+    if not (built / "pagefind" / "pagefind-entry.json").is_file():
+        return "the built site has no search index (pagefind/pagefind-entry.json)"
+    return ""

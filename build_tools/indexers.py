@@ -14,6 +14,13 @@ is checked against the version it was written for and, if it differs, the site i
 one run as before. The merged bundle holds the same words, positions, filters and sort order
 as one run over the whole site would (``tests/test_search_shards.py`` compares them).
 
+Every Pagefind output is checked before it is used: Pagefind reports a page it could not read
+("Failed to read …", e.g. a file deleted while it ran) on stderr and still exits 0, so its
+stderr is read for that, and the page count its entry file records must equal the number of
+HTML pages holding a ``data-pagefind-body`` element (but those without a word, which Pagefind
+leaves out). Any difference, or no index at all, and the indexer exits 1 naming what failed —
+and ``build`` keeps the previous site.
+
 Run as ``python -m build_tools.indexers SITE --work DIR`` by the ``build`` command, so that the
 peak memory it measures is that of this step alone.
 """
@@ -34,9 +41,12 @@ import shutil
 import subprocess
 import sys
 import time
+import unicodedata
+import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -50,7 +60,9 @@ MAGIC = b"pagefind_dcd"
 # ~80 kB on explainer articles (measured on a 10,000-article archive); a chunk is cut once it
 # passes this, so 60 kB gives chunks of about that size and about as many.
 INDEX_CHUNK_BYTES = 60_000
-BODY_MARK = b"data-pagefind-body"
+BODY_MARK = b"data-pagefind-body"  # the attribute of the element Pagefind indexes (see _indexed)
+BODY_ELEMENT = b"<div data-pagefind-body>"  # as overrides/partials/content.html writes it
+FAILED_READ = re.compile(r"Failed to read (.+?)(?: after retries)?: ")  # Pagefind's per-file error
 DATE_SORT = re.compile(rb'data-pagefind-sort="date"[^>]*>([^<]*)<')  # the value Pagefind sorts by
 YEAR_PAGES = 4000  # a year with more indexed pages is split into months (memory per Pagefind run)
 MERGED = "merged"  # where the last merged bundle is kept beside the shards
@@ -99,7 +111,7 @@ def plan_shards(site: Path, year_pages: int = YEAR_PAGES) -> list[Shard]:
             path = os.path.join(folder, name)
             with open(path, "rb") as handle:
                 content = handle.read()
-            if BODY_MARK not in content:
+            if not _indexed(content):
                 continue
             found = DATE_SORT.search(content)
             date = found[1].decode("utf-8", "replace").strip() if found else ""
@@ -120,6 +132,27 @@ def plan_shards(site: Path, year_pages: int = YEAR_PAGES) -> list[Shard]:
             digest.update(relative.encode() + b"\0" + page_digest)
         shards.append(Shard(key, sorted(relative for relative, _ in groups[key]), digest.hexdigest()))
     return shards
+
+
+def _indexed(content: bytes) -> bool:
+    """Whether a page holds an element with the ``data-pagefind-body`` attribute, i.e. is one
+    Pagefind indexes. The theme writes it as ``BODY_ELEMENT``; a page that holds the words
+    otherwise (in an attribute value, say) is parsed to tell."""
+    if BODY_ELEMENT in content:
+        return True
+    if BODY_MARK not in content:
+        return False
+    finder = _BodyFinder()
+    finder.feed(content.decode("utf-8", "replace"))
+    finder.close()
+    return finder.found
+
+
+class _BodyFinder(HTMLParser):
+    found = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found = self.found or any(name == BODY_MARK.decode() for name, _value in attrs)
 
 
 # --- reading and writing Pagefind's files ---------------------------------------------
@@ -452,18 +485,146 @@ class IndexReport:
     reindexed: list[str] = field(default_factory=list)
     peak_mb: int = 0
     note: str = ""
+    error: str = ""  # why the index is not whole (the indexer then exits 1)
 
 
-def _run(command: list[str]) -> tuple[int, int]:
-    process = subprocess.Popen(command)
+@dataclass
+class PagefindRun:
+    code: int
+    peak_mb: int
+    unread: list[str]  # files Pagefind reported it could not read
+
+
+def _run(command: list[str]) -> PagefindRun:
+    """Run Pagefind, passing its stderr on and noting each file it says it failed to read."""
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, errors="replace")
+    unread: list[str] = []
+    assert process.stderr is not None
+    for line in process.stderr:
+        sys.stderr.write(line)
+        found = FAILED_READ.search(line)
+        if found and found[1] not in unread:
+            unread.append(found[1])
+    sys.stderr.flush()
+    process.stderr.close()
     _pid, status, usage = os.wait4(process.pid, 0)
-    return os.waitstatus_to_exitcode(status), round(usage.ru_maxrss / 1024)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return PagefindRun(process.returncode, round(usage.ru_maxrss / 1024), unread)
+
+
+def check_bundle(bundle: Path, pages: list[str] | None, site: Path, run: PagefindRun | None = None) -> str:
+    """Why the Pagefind bundle at ``bundle`` is not a whole index of ``pages`` (site-relative
+    paths of the HTML pages under ``site`` that hold a data-pagefind-body element; None: any
+    pages), or "" when it is. ``run`` is the Pagefind run that wrote it, if one did. Pagefind
+    leaves out a page whose indexed part has no word at all; such a page is not missed."""
+    if run is not None and run.code != 0:
+        return f"Pagefind exited with status {run.code}"
+    if run is not None and run.unread:
+        shown = ", ".join(run.unread[:5]) + (f" and {len(run.unread) - 5} more" if len(run.unread) > 5 else "")
+        return f"Pagefind could not read {len(run.unread)} page(s): {shown}"
+    entry_path = bundle / "pagefind-entry.json"
+    try:
+        languages = json.loads(entry_path.read_text("utf-8"))["languages"]
+        counts = {info["hash"]: int(info["page_count"]) for info in languages.values()}
+    except FileNotFoundError:
+        return f"Pagefind wrote no index ({entry_path} is missing)"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return f"{entry_path} is not a Pagefind entry file ({exc})"
+    missing = [name for name in counts if not (bundle / f"pagefind.{name}.pf_meta").is_file()]
+    if missing or not counts:
+        return f"the index in {bundle} is not whole: no metadata file {', '.join(missing) or 'at all'}"
+    count = sum(counts.values())
+    if pages is None or count == len(pages):
+        return ""
+    mismatch = (
+        f"Pagefind indexed {count} page(s) in {bundle}, but {len(pages)} HTML page(s) hold a data-pagefind-body element"
+    )
+    try:
+        indexed = _indexed_urls(bundle, list(counts))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, BundleFormatError, cbor2.CBORDecodeError):
+        return mismatch
+    left_out = [page for page in pages if _url(page) not in indexed]
+    lost = [page for page in left_out if _has_words(site / page)]
+    if lost:
+        shown = ", ".join(lost[:5]) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
+        return f"Pagefind left out {len(lost)} of the {len(pages)} page(s) to index: {shown}"
+    return "" if count + len(left_out) == len(pages) else mismatch
+
+
+def _url(page: str) -> str:
+    """The URL Pagefind records for a site-relative page path (``index.html`` left off)."""
+    url = "/" + page.replace(os.sep, "/")
+    return url[: -len("index.html")] if url.endswith("/index.html") else url
+
+
+def _indexed_urls(bundle: Path, meta_hashes: list[str]) -> set[str]:
+    urls = set()
+    for meta_hash in meta_hashes:
+        for name, _word_count in _load(bundle / f"pagefind.{meta_hash}.pf_meta")[1]:
+            fragment = json.loads(_raw(bundle / "fragment" / f"{name}.pf_fragment"))
+            urls.add(urllib.parse.unquote(fragment["url"]))
+    return urls
+
+
+def _has_words(path: Path) -> bool:
+    """Whether the indexed part of a page (its data-pagefind-body element but what is marked
+    data-pagefind-ignore) holds a letter, digit or symbol; a page that cannot be read does."""
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return True
+    reader = _BodyText()
+    reader.feed(content.decode("utf-8", "replace"))
+    reader.close()
+    return any(not unicodedata.category(char).startswith(("P", "Z", "C")) for char in "".join(reader.text))
+
+
+class _BodyText(HTMLParser):
+    """The text Pagefind indexes of a page, near enough to tell whether it has any words."""
+
+    VOID = frozenset(
+        ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.depth = 0  # open elements
+        self.body_at = 0  # depth of the data-pagefind-body element, if inside it
+        self.ignore_at = 0  # depth of the outermost data-pagefind-ignore element inside it
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        self.depth += 1
+        names = {name for name, _value in attrs}
+        if not self.body_at and BODY_MARK.decode() in names:
+            self.body_at = self.depth
+        elif self.body_at and not self.ignore_at and "data-pagefind-ignore" in names:
+            self.ignore_at = self.depth
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        if self.depth == self.ignore_at:
+            self.ignore_at = 0
+        if self.depth == self.body_at:
+            self.body_at = 0
+        self.depth = max(self.depth - 1, 0)
+
+    def handle_data(self, data: str) -> None:
+        if self.body_at and not self.ignore_at:
+            self.text.append(data)
 
 
 def _index_shard(site: Path, shard: Shard, folder: Path, report: IndexReport) -> bool:
-    """(Re-)index one shard into ``folder/bundle`` unless its pages are unchanged."""
+    """(Re-)index one shard into ``folder/bundle`` unless its pages are unchanged; on failure
+    says why in ``report.error``."""
     bundle, stamp = folder / "bundle", folder / "digest"
-    if bundle.joinpath("pagefind-entry.json").is_file() and _read_text(stamp) == shard.digest:
+    if _read_text(stamp) == shard.digest and not check_bundle(bundle, shard.pages, site):
         return True
     source = folder / "input"
     shutil.rmtree(source, ignore_errors=True)
@@ -473,11 +634,13 @@ def _index_shard(site: Path, shard: Shard, folder: Path, report: IndexReport) ->
         _link(site / relative, target)
     shutil.rmtree(bundle, ignore_errors=True)
     stamp.unlink(missing_ok=True)
-    code, peak = _run(pagefind_command(source, bundle))
+    run = _run(pagefind_command(source, bundle))
     shutil.rmtree(source, ignore_errors=True)
-    report.peak_mb = max(report.peak_mb, peak)
+    report.peak_mb = max(report.peak_mb, run.peak_mb)
     report.reindexed.append(shard.name)
-    if code != 0:
+    problem = check_bundle(bundle, shard.pages, site, run)
+    if problem:
+        report.error = f"shard {shard.name}: {problem}"
         return False
     stamp.write_text(shard.digest)
     return True
@@ -509,15 +672,21 @@ def _merge_cached(shards: list[Shard], work: Path, target: Path) -> None:
 
 
 def index_site(site: Path, work: Path, shard_pages: int = SHARD_PAGES, fresh: bool = False) -> tuple[int, IndexReport]:
-    """Write ``site/pagefind/``; returns an exit status and what was done. ``fresh`` ignores
-    the shards kept from earlier builds."""
+    """Write ``site/pagefind/``; returns an exit status (1: ``report.error`` says why the index
+    is missing or not whole) and what was done. ``fresh`` ignores the shards kept from earlier
+    builds."""
     report = IndexReport()
-    shards = plan_shards(site)
+    try:
+        shards = plan_shards(site)
+    except OSError as exc:  # e.g. a page deleted while this ran, or a dangling link
+        report.error = f"could not read a page of the site: {exc}"
+        return 1, report
     report.pages = sum(len(shard.pages) for shard in shards)
+    # Without any data-pagefind-body element Pagefind indexes every page: no list to hold it to.
+    expected = [page for shard in shards for page in shard.pages] or None
     if report.pages < shard_pages or len(shards) < 2:
         report.shards = 1
-        code, report.peak_mb = _run(pagefind_command(site))
-        return code, report
+        return _one_run(site, expected, report), report
     if fresh:
         shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
@@ -533,10 +702,20 @@ def index_site(site: Path, work: Path, shard_pages: int = SHARD_PAGES, fresh: bo
         report.note = f"shards not merged ({exc}); indexed in one run"
         shutil.rmtree(work / MERGED, ignore_errors=True)
         shutil.rmtree(site / "pagefind", ignore_errors=True)
-        code, peak = _run(pagefind_command(site))
-        report.peak_mb = max(report.peak_mb, peak)
-        return code, report
+        return _one_run(site, expected, report), report
+    problem = check_bundle(site / "pagefind", expected, site)
+    if problem:
+        report.error = f"merged shards: {problem}"
+        shutil.rmtree(work / MERGED, ignore_errors=True)  # not reused by the next build
+        return 1, report
     return 0, report
+
+
+def _one_run(site: Path, expected: list[str] | None, report: IndexReport) -> int:
+    run = _run(pagefind_command(site))
+    report.peak_mb = max(report.peak_mb, run.peak_mb)
+    report.error = check_bundle(site / "pagefind", expected, site, run)
+    return 1 if report.error else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -550,6 +729,8 @@ def main(argv: list[str] | None = None) -> int:
     code, report = index_site(args.site, args.work, args.shard_pages, args.fresh)
     if report.note:
         print(f"search index: {report.note}", file=sys.stderr)
+    if report.error:
+        print(f"search index failed: {report.error}", file=sys.stderr)
     if report.shards > 1:
         print(
             f"search index: {report.pages} pages in {report.shards} shards, "

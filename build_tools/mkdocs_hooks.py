@@ -32,6 +32,7 @@ from build_tools.generators import GENERATED  # noqa: E402
 from build_tools.pipeline import Project, generate  # noqa: E402
 from build_tools.problems import InputError  # noqa: E402
 from build_tools.sanitize import clean_html, clean_text, is_generated_page, removed  # noqa: E402
+from build_tools.writers import archive_lock  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.build_tools")
 _state = {"command": None}
@@ -107,12 +108,25 @@ def on_post_build(config, **_) -> None:
 
 
 def on_pre_build(config, **_) -> None:
+    """In serve mode, regenerate docs/ holding the archive's lock (``writers.archive_lock``): a
+    `make site` running meanwhile is waited for, and no `make site` starts while this writes
+    docs/ or copies site/. It is not held while MkDocs renders the served pages, so a serve
+    never holds up a build for long (a build meanwhile changes only what the serve reads)."""
     if _state["command"] != "serve":
         return
     project = Project(Path(config.config_file_path).resolve().parent)
+
+    def waiting(holder: str) -> None:
+        log.info("waiting for the running build of this archive (%s) to finish", holder)
+
+    with archive_lock(project.root, "mkdocs serve", waiting=waiting):
+        _regenerate(project, Path(config.site_dir))
+
+
+def _regenerate(project: Project, served: Path) -> None:
     if not _state.get("seeded"):
         _state["seeded"] = True
-        _start_from_last_build(project, Path(config.site_dir))
+        _start_from_last_build(project, served)
     try:
         result = generate(project, in_place=True, persist=False)
     except InputError as exc:

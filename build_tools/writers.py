@@ -7,16 +7,26 @@ Two modes:
   ``kill -9`` at any moment leaves the previous ``docs/`` whole.
 * ``in_place`` (``mkdocs serve``): only files whose bytes changed are replaced, each by an
   atomic rename, so the live-reload watcher sees just the edited pages.
+
+Only one run at a time writes an archive's docs/ and site/: ``archive_lock`` (``build``,
+``generate`` and the ``mkdocs serve`` hook take it), so staging folders left beside them can
+only be those of dead runs; ``remove_leftovers`` still keeps any named after a live process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import datetime
+import fcntl
+import json
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,11 +62,136 @@ def swap_in(new: Path, target: Path) -> None:
 
 
 def remove_leftovers(target: Path) -> None:
-    """Delete staging folders that an interrupted earlier run left beside ``target``."""
-    for stale in target.parent.glob(f"{target.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    for stale in target.parent.glob(f"{target.name}.old-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    """Delete staging folders that an interrupted earlier run left beside ``target``
+    (``<name>.tmp-<pid>``, ``<name>.old-<pid>``). With ``archive_lock`` held these can only be
+    a dead run's; a folder named after another live process is kept all the same, so that no
+    run ever deletes what another one is writing (a dead run's pid taken by an unrelated process
+    keeps its folder until that process ends)."""
+    for pattern in (f"{target.name}.tmp-*", f"{target.name}.old-*"):
+        for stale in target.parent.glob(pattern):
+            suffix = stale.name[len(target.name) + len(".tmp-") :]
+            pid = int(suffix) if suffix.isdigit() else None
+            if pid is not None and pid != os.getpid() and process_alive(pid):
+                continue
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this id runs (a zombie, dead but not yet reaped, does not)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text("ascii", "replace")
+    except OSError:
+        return True  # no /proc: os.kill said it exists
+    return stat.rpartition(")")[2].split()[:1] not in (["Z"], ["X"])
+
+
+# --- one run at a time ------------------------------------------------------------------------
+
+LOCK_FILE = Path(".build") / "lock"  # under the archive root; holds the holder's pid and start time
+_held: dict[Path, list[int]] = {}  # lock files this process holds: [descriptor, depth]
+
+
+class ArchiveBusy(Exception):
+    """Another run holds the archive's lock and the caller would not wait."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(holder)
+        self.holder = holder
+
+
+def lock_holder(path: Path) -> str:
+    """Who holds the lock file ``path``, for a message: ``pid 1234, started 12:01:03`` (with the
+    command when it is not ``build``), or ``pid unknown`` while the holder has not written it yet
+    (the file is empty, or still names a killed holder)."""
+    try:
+        info = json.loads(path.read_text("utf-8"))
+        pid, started, command = int(info["pid"]), float(info["started"]), str(info.get("command", ""))
+    except (OSError, ValueError, KeyError, TypeError):
+        return "pid unknown"
+    if not process_alive(pid):
+        return "pid unknown"
+    when = datetime.datetime.fromtimestamp(started)
+    shown = when.strftime("%H:%M:%S") if when.date() == datetime.date.today() else when.strftime("%Y-%m-%d %H:%M:%S")
+    return f"{command + ', ' if command and command != 'build' else ''}pid {pid}, started {shown}"
+
+
+@contextlib.contextmanager
+def archive_lock(
+    root: Path, command: str, wait: bool = True, waiting: Callable[[str], None] | None = None
+) -> Iterator[int]:
+    """Hold the archive's lock (``flock`` on ``root/.build/lock``) for the block; yields its
+    file descriptor. If another process holds it: without ``wait`` raise ArchiveBusy, else call
+    ``waiting(holder)`` once and block until it is free. The kernel drops the lock when every
+    descriptor of it is closed, so a killed holder never leaves it stale; a process that already
+    holds it (``build`` generating in-process) just goes on. The holder's pid, start time and
+    ``command`` are written into the file for the message the next one prints."""
+    path = (root / LOCK_FILE).resolve()
+    if path in _held:
+        _held[path][1] += 1
+        try:
+            yield _held[path][0]
+        finally:
+            _held[path][1] -= 1
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder_when_written(path)
+            if not wait:
+                raise ArchiveBusy(holder) from None
+            if waiting is not None:
+                waiting(holder)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        info = {"pid": os.getpid(), "started": time.time(), "command": command}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (json.dumps(info) + "\n").encode(), 0)
+        _held[path] = [fd, 1]
+        try:
+            yield fd
+        finally:
+            del _held[path]
+            os.ftruncate(fd, 0)  # only a killed holder leaves its line, and then the lock is free
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def command_lock(root: Path, command: str, wait: bool = True) -> Iterator[int]:
+    """``archive_lock`` for a command line: says on stderr that it waits, and when it goes on."""
+    waited = []
+
+    def waiting(holder: str) -> None:
+        waited.append(holder)
+        message = f"another build of this archive is running ({holder}); waiting for it to finish…"
+        print(f"{command}: {message}", file=sys.stderr, flush=True)
+
+    with archive_lock(root, command, wait, waiting) as fd:
+        if waited:
+            now = "building" if command == "build" else "generating"
+            print(f"{command}: the other build finished; {now} now", file=sys.stderr, flush=True)
+        yield fd
+
+
+def _holder_when_written(path: Path, patience: float = 1.0) -> str:
+    """The holder's description; a holder that has just taken the lock writes it a moment later."""
+    deadline = time.monotonic() + patience
+    while True:
+        holder = lock_holder(path)
+        if holder != "pid unknown" or time.monotonic() > deadline:
+            return holder
+        time.sleep(0.05)
 
 
 def write_atomic(path: Path, text: str, replace: bool = False) -> None:

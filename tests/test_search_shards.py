@@ -14,7 +14,7 @@ import pytest
 
 from build_tools.builders import SEARCH_WORK
 from build_tools.cli import main
-from build_tools.indexers import OTHER, _chunk_bounds, index_site, pagefind_command, plan_shards
+from build_tools.indexers import OTHER, _chunk_bounds, _run, check_bundle, index_site, pagefind_command, plan_shards
 from tests.browsing import browser_page, chromium_path, serve
 from tests.bundles import read_bundle
 from tests.conftest import REPO, copy_site_config
@@ -134,3 +134,40 @@ def test_a_reader_gets_the_same_results_from_the_merged_index(sharded):
 
     merged = results(root / "site")
     assert merged and merged == results(one_run)
+
+
+def test_pages_pagefind_cannot_read_or_leaves_out_fail_the_index(tmp_path):
+    """Pagefind reports a page it could not read on stderr and exits 0 all the same (the pages of
+    a staging folder another build deleted): the indexer reads its stderr and checks the pages
+    it indexed against those that hold a data-pagefind-body element."""
+    site = tmp_path / "site"
+    pages = {"alpha": "alpha text", "beta": "beta text", "gamma": "gamma text", "dots": "… – ."}
+    for name, text in pages.items():
+        page = site / name / "index.html"
+        page.parent.mkdir(parents=True)
+        ignored = '<div data-pagefind-ignore><a href="/">Tag</a></div><div hidden data-pagefind-ignore>Title</div>'
+        page.write_text(f'<html lang="en"><body><div data-pagefind-body>{ignored}<p>{text}</p></div></body></html>')
+    mentions = '<p>the data-pagefind-body attribute</p><img alt="x data-pagefind-body" src="a.png">'
+    (site / "plain.html").write_text(f'<html lang="en"><body>{mentions}</body></html>')
+    code, report = index_site(site, tmp_path / "work")
+    assert (code, report.pages, report.error) == (0, 4, "")  # "dots" has no word: Pagefind leaves it out
+    assert read_bundle(site / "pagefind")["page_count"] == 3
+    expected = [f"{name}/index.html" for name in sorted(pages)]
+
+    gone = site / "gamma" / "index.html"
+    gone.unlink()
+    gone.symlink_to(site / "deleted.html")
+    shutil.rmtree(site / "pagefind")
+    run = _run(pagefind_command(site))
+    assert run.code == 0 and run.unread == [str(gone)]
+    assert check_bundle(site / "pagefind", expected, site, run) == f"Pagefind could not read 1 page(s): {gone}"
+    assert check_bundle(site / "pagefind", expected, site) == (
+        "Pagefind left out 1 of the 4 page(s) to index: gamma/index.html"
+    )
+    code, report = index_site(site, tmp_path / "work")
+    assert code == 1 and report.error.startswith("could not read a page of the site: ")
+
+    gone.unlink()
+    shutil.rmtree(site / "pagefind")
+    missing = site / "pagefind" / "pagefind-entry.json"
+    assert check_bundle(site / "pagefind", expected, site) == f"Pagefind wrote no index ({missing} is missing)"

@@ -5,6 +5,11 @@ indexer both succeeded. When nothing that shapes every page changed since the la
 (``mkdocs.yml``, the theme overrides, this package, the theme's version, ``SITE_URL``), the
 staging folder starts as a copy of the current site and MkDocs re-renders only the pages whose
 Markdown changed (``--dirty``); otherwise it is a clean build.
+
+One build of an archive at a time: ``build`` holds the archive's lock (``writers.archive_lock``,
+``.build/lock``) from generating to the swap; a second one waits for it (``--no-wait``: stops
+with status 2). Before the swap the staging folder is checked once more (``builders.unfinished``):
+every generated page has its HTML page and the search index is there.
 """
 
 from __future__ import annotations
@@ -19,10 +24,20 @@ import sys
 import time
 from pathlib import Path
 
-from ..builders import LAST_BUILD, PACKAGE, SEARCH_WORK, STAMP, build_stamp, copy_site, previous_stamp, remove_outputs
-from ..pipeline import generate
+from ..builders import (
+    LAST_BUILD,
+    PACKAGE,
+    SEARCH_WORK,
+    STAMP,
+    build_stamp,
+    copy_site,
+    previous_stamp,
+    remove_outputs,
+    unfinished,
+)
+from ..pipeline import Project, generate
 from ..problems import InputError
-from ..writers import remove_leftovers, swap_in, write_atomic
+from ..writers import ArchiveBusy, command_lock, remove_leftovers, swap_in, write_atomic
 from . import add_root, project_of, report
 
 
@@ -39,6 +54,11 @@ def register(subparsers) -> None:
         "--full",
         action="store_true",
         help="render every page and index every search shard even if an incremental build is possible",
+    )
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="if another build or generate of this archive is running, stop (exit status 2) instead of waiting",
     )
     parser.set_defaults(func=run)
 
@@ -61,6 +81,18 @@ def _fail(staging: Path, message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     project = project_of(args)
+    try:
+        with command_lock(project.root, "build", wait=not args.no_wait):
+            return _build(args, project)
+    except ArchiveBusy as busy:
+        print(
+            f"build: another build of this archive is running ({busy.holder}); not waiting (--no-wait): nothing done",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _build(args: argparse.Namespace, project: Project) -> int:
     started = time.monotonic()
     try:
         result = generate(project, memo=not args.full)
@@ -110,6 +142,9 @@ def run(args: argparse.Namespace) -> int:
     if code != 0:
         return _fail(staging, "search indexing (Pagefind) failed")
     print(f"build: search index written in {stages['index_s']:.1f} s")
+    problem = unfinished(project.docs, staging)
+    if problem:
+        return _fail(staging, problem)
     stages["incremental"] = incremental
     (staging / STAMP).write_text(json.dumps({"stamp": stamp}) + "\n", encoding="utf-8")
     swap_in(staging, project.site)
