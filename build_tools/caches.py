@@ -1,7 +1,6 @@
 """What the last ``generate`` read and wrote, so the next one redoes only what an edit touches.
 
-The memo lives in ``.build/generate-memo.pickle`` beside ``mkdocs.yml`` (never
-committed). It holds:
+The memo lives in ``.build/generate-memo.cbor`` beside ``mkdocs.yml`` (never committed). It holds:
 
 * every article file's signature (size, times, inode) with what reading it gave, so an
   unchanged file is not parsed again;
@@ -15,25 +14,59 @@ A memo can only cost time, never correctness: it is discarded whole when this pa
 the Python version or the site URL differ from the run that wrote it, or when it cannot be
 read; a page whose ``docs/`` file was touched since is rendered again. During ``mkdocs serve``
 the memo of the last run also stays in memory, so a rebuild does not even reload it.
+
+Safety: ``.build/`` is git-ignored, but ``git add -f`` can commit it, so a memo may arrive by
+``git pull``. The memo is therefore plain data: CBOR of strings, numbers, lists, maps and
+dates, decoded without tag or object hooks (so it cannot name a class to build, let alone code
+to run); ``Article`` and the rest are rebuilt from that data here. And it is signed (HMAC) with
+a key that never leaves this machine (``memo_key``: in the user's cache folder, outside any work
+tree). Nothing of a memo is decoded before its signature is checked, so a memo this machine did
+not write is ignored, with a note, and every page is rendered. Without a usable key no memo is
+read or written. The old pickled memo (``generate-memo.pickle``) is never read.
 """
 
 from __future__ import annotations
 
+import array
 import contextlib
+import gc
 import hashlib
+import hmac
+import itertools
 import os
-import pickle
+import secrets
+import stat
 import sys
 import tempfile
+import types
+import typing
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .readers import FileMemo, file_signature
+import cbor2
+from pydantic import BaseModel
 
-CACHE_FILE = Path(".build") / "generate-memo.pickle"  # not .cache/: `zensical build --clean` empties that
-FORMAT = b"explainer-archive generate memo 1\n"
+from .problems import Problem, display_path
+from .readers import Article, FileMemo, file_signature
+from .schema import ArticleMeta
+
+CACHE_FILE = Path(".build") / "generate-memo.cbor"  # not .cache/: `zensical build --clean` empties that
+LEGACY_FILES = (Path(".build") / "generate-memo.pickle",)  # never read; removed when a memo is written
+FORMAT = b"explainer-archive generate memo 2\n"
+FORMAT_PREFIX = b"explainer-archive generate memo "
 PACKAGE = Path(__file__).resolve().parent
+
+KEY_DIR_ENV = "ARCHIVE_CACHE_KEY_DIR"  # where the memo key is kept (tests point it at a temporary folder)
+KEY_NAME = "memo-key"
+KEY_SIZE = 32
+MAC_SIZE = 32
+FRAME_BYTES = 1 << 18  # records are signed and decoded in frames of about this size (bounded memory)
+FRAME_HEAD = 4 + 1 + MAC_SIZE  # payload length, last-frame flag, signature
+FRAME_MAX = 1 << 28  # a longer frame is not one this module wrote
+
+LINE_TYPE = "q"  # line numbers of an article's frontmatter, as an array of this machine's int64
 
 JobMemo = dict[str, tuple[bytes, dict[str, tuple[int, ...]]]]  # job key → (inputs digest, {page: signature})
 
@@ -48,9 +81,6 @@ class Memo:
     vocabulary: tuple = ()  # signatures of the vocabulary files
     # Kept in memory only (mkdocs serve): the last catalog, patched when only bodies change.
     catalog: Any = None
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "catalog": None}
 
 
 def code_salt(site_url: str) -> bytes:
@@ -73,67 +103,454 @@ def docs_signature(path: Path | str) -> tuple[int, ...] | None:
     return file_signature(path, ctime=False)
 
 
-def _dump(memo: Memo, stream) -> None:
-    """Pickle without the pickler's table of every object written: that table alone costs about
-    10 kB of memory per article at 10,000 articles. The memo has no cycles and no object
-    referenced twice, which is what the table is for; should that ever change, the pickler
-    refuses in fast mode (ValueError) and the memo is written the ordinary way."""
-    start = stream.tell()
-    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
+# --- the key ------------------------------------------------------------------------------
+
+
+class KeyUnavailable(Exception):
+    """The memo key cannot be read or made safely; the memo is then neither read nor written."""
+
+
+def key_dir() -> Path:
+    """``$ARCHIVE_CACHE_KEY_DIR``, else ``$XDG_CACHE_HOME/explainer-archive``, else
+    ``~/.cache/explainer-archive``: outside any work tree, so ``git`` never brings a key."""
+    override = os.environ.get(KEY_DIR_ENV)
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError as exc:  # no home folder to be found
+            raise KeyUnavailable(f"no home folder for the memo key ({exc})") from None
+    return Path(base) / "explainer-archive"
+
+
+def _open_file(path: Path):
+    """``path`` opened for reading in binary, refusing a symbolic link (git can commit one)
+    and never waiting (on a FIFO)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    return os.fdopen(os.open(path, flags), "rb")
+
+
+def _read_key(path: Path) -> bytes | None:
+    """The key at ``path``, None if there is none; KeyUnavailable if the file is not a private
+    regular file of this user (a key others can read or write proves nothing)."""
     try:
-        pickler.dump(memo)
-    except (ValueError, RecursionError):
-        stream.seek(start)
-        stream.truncate()
-        pickle.dump(memo, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        stream = _open_file(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise KeyUnavailable(f"cannot read the memo key {path}: {exc.strerror}") from None
+    with stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+            raise KeyUnavailable(f"the memo key {path} is not a private file of this user (chmod 600 it)")
+        key = stream.read(KEY_SIZE + 1)
+    if len(key) != KEY_SIZE:
+        raise KeyUnavailable(f"the memo key {path} is not {KEY_SIZE} bytes long")
+    return key
+
+
+def memo_key(root: Path | None = None) -> bytes:
+    """This machine's secret memo key, made (mode 0600) on first use; KeyUnavailable if it
+    cannot be read or made, or if it would live inside the archive at ``root``."""
+    folder = key_dir()
+    path = folder / KEY_NAME
+    if root is not None:
+        with contextlib.suppress(OSError, ValueError):
+            if Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
+                raise KeyUnavailable(f"the memo key {path} would be inside the archive")
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.stat(folder)
+    except OSError as exc:
+        raise KeyUnavailable(f"cannot make the folder of the memo key {folder}: {exc.strerror or exc}") from None
+    if info.st_uid != os.getuid() or info.st_mode & 0o022:
+        raise KeyUnavailable(f"the folder of the memo key {folder} is not this user's alone")
+    key = _read_key(path)
+    if key is not None:
+        return key
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".memo-key.", dir=folder)  # mode 0600
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(secrets.token_bytes(KEY_SIZE))
+        with contextlib.suppress(FileExistsError):  # another run made it first: use that one
+            os.link(temporary, path)
+    except OSError as exc:
+        raise KeyUnavailable(f"cannot make the memo key in {folder}: {exc.strerror or exc}") from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+    key = _read_key(path)
+    if key is None:
+        raise KeyUnavailable(f"the memo key {path} vanished")
+    return key
+
+
+def _first_signature(key: bytes, header: bytes) -> bytes:
+    """What the first frame's signature chains to: the signature of the two header lines."""
+    return hmac.digest(key, header, "sha256")
+
+
+def _frame_signature(key: bytes, previous: bytes, flag: bytes, payload: bytes) -> bytes:
+    """HMAC-SHA256 (SHA-256 has CPU instructions on most machines: ~1.4 GB/s, BLAKE2b ~0.75)."""
+    mac = hmac.new(key, previous, hashlib.sha256)
+    mac.update(flag)
+    mac.update(payload)
+    return mac.digest()
+
+
+# --- memo ⇄ plain data ---------------------------------------------------------------------
+# CBOR carries str, bytes, int, bool, None, lists, maps (tuple keys come back as tuples) and
+# dates; everything else is taken apart here and put together again in _article().
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a pydantic model is written: its field names in order, and its nested model fields."""
+
+    names: tuple[str, ...]
+    nested: tuple[tuple[int, str, type[BaseModel]], ...]  # (index, name, model class) of each model field
+    bits: dict[str, int] = field(compare=False)  # field name → its bit in the mask of the fields set
+    sets: dict[int, frozenset[str]] = field(default_factory=dict, compare=False)  # mask → field names
+
+    @classmethod
+    def of(cls, model: type[BaseModel]) -> _Layout:
+        names = tuple(model.model_fields)
+        nested = []
+        for index, (name, info) in enumerate(model.model_fields.items()):
+            annotation = info.annotation
+            union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+            for candidate in (annotation, *(typing.get_args(annotation) if union else ())):
+                if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                    nested.append((index, name, candidate))
+        return cls(names, tuple(nested), {name: 1 << index for index, name in enumerate(names)})
+
+    def fields_set(self, mask: int) -> set[str]:
+        names = self.sets.get(mask)
+        if names is None:
+            names = self.sets[mask] = frozenset(n for i, n in enumerate(self.names) if mask >> i & 1)
+        return set(names)
+
+
+_LAYOUTS: dict[type[BaseModel], _Layout] = {}
+
+
+def _layout(model: type[BaseModel]) -> _Layout:
+    layout = _LAYOUTS.get(model)
+    if layout is None:
+        layout = _LAYOUTS[model] = _Layout.of(model)
+    return layout
+
+
+def _model_plain(model: BaseModel) -> list:
+    """[bit mask of the fields set, the value of each field in order]; nested models likewise."""
+    layout = _layout(type(model))
+    plain = [sum(map(layout.bits.__getitem__, model.model_fields_set))]
+    plain += map(model.__dict__.__getitem__, layout.names)
+    for index, _name, _nested in layout.nested:
+        if plain[index + 1] is not None:
+            plain[index + 1] = _model_plain(plain[index + 1])
+    return plain
+
+
+def _model(cls: type[BaseModel], plain: list) -> BaseModel:
+    """A model from ``_model_plain``'s data without validating it again: only for data whose
+    signature proved that this machine's own run wrote it from a validated model."""
+    layout = _layout(cls)
+    values = dict(zip(layout.names, plain[1:], strict=True))
+    for _index, name, nested in layout.nested:
+        if values[name] is not None:
+            values[name] = _model(nested, values[name])
+    return cls.model_construct(layout.fields_set(plain[0]), **values)
+
+
+def _article_plain(name: str, article: Article, shapes: dict[tuple, int]) -> list:
+    """An article as a list. Its ``lines`` (frontmatter path → line) go as the line numbers
+    only, with the index of the keys' tuple in ``shapes`` — or the keys themselves where they
+    first occur: few articles have keys of their own, so they are written (and kept) once."""
+    path = str(article.path)
+    keys = tuple(article.lines)
+    shape = shapes.get(keys)
+    if shape is None:
+        shapes[keys] = len(shapes)
+        shape = list(keys)
+    return [
+        None if path == name else path,
+        article.shown,
+        article.body,
+        article.body_line,
+        article.digest,
+        article.meta_digest,
+        _model_plain(article.meta),
+        shape,
+        array.array(LINE_TYPE, article.lines.values()).tobytes(),  # 4 times faster to write than a list
+    ]
+
+
+def _article(name: str, plain: list, shapes: list[tuple]) -> Article:
+    path, shown, body, body_line, digest, meta_digest, meta, shape, lines = plain
+    if isinstance(shape, int):
+        keys = shapes[shape]
+    else:
+        keys = tuple(map(tuple, shape))
+        shapes.append(keys)
+    return Article(
+        Path(name if path is None else path),
+        _model(ArticleMeta, meta),
+        body,
+        body_line,
+        dict(zip(keys, _line_numbers(lines), strict=True)),
+        shown,
+        digest,
+        meta_digest,
+    )
+
+
+def _line_numbers(data: bytes) -> array.array:
+    numbers = array.array(LINE_TYPE)
+    numbers.frombytes(data)
+    return numbers
+
+
+def _signature(plain: list | None) -> tuple[int, ...] | None:
+    return None if plain is None else tuple(plain)
+
+
+def _file_record(name: str, entry: tuple, shapes: dict[tuple, int]) -> list:
+    signature, article, problems = entry
+    return [
+        name,
+        signature,
+        None if article is None else _article_plain(name, article, shapes),
+        [[p.path, p.line, p.severity, p.message, p.rule] for p in problems],
+    ]
+
+
+def _array_head(count: int) -> bytes:
+    """The head of a CBOR array of ``count`` items (major type 4)."""
+    if count < 24:
+        return bytes([0x80 | count])
+    for code, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if count < 1 << (8 * size):
+            return bytes([0x80 | code]) + count.to_bytes(size, "big")
+    raise ValueError(count)
+
+
+# --- the file -----------------------------------------------------------------------------
+# FORMAT line, salt line (hex), then frames: payload length (4 bytes, big-endian), 1 if it is
+# the last frame else 0 (1 byte), signature (MAC_SIZE bytes), payload. A frame's signature is
+# the HMAC-SHA256, with this machine's key, of the previous signature (for the first frame, the
+# HMAC of the two header lines), the flag and the payload: frames cannot be changed, left out,
+# reordered or cut off, and each is checked before a byte of it is decoded. A payload is a CBOR
+# array: the name of a section (SECTIONS), then records of that section.
+
+
+def _sections(memo: Memo) -> Iterator[tuple[str, Iterable[list]]]:
+    """The memo as (section, records), in the order written and read."""
+    yield "head", [[memo.structure, list(memo.vocabulary)]]
+    yield "related", ([url, urls] for url, urls in memo.related.items())
+    yield "jobs", ([key, digest, pages] for key, (digest, pages) in memo.jobs.items())
+    shapes: dict[tuple, int] = {}
+    yield "files", (_file_record(name, entry, shapes) for name, entry in memo.files.items())
+
+
+class _FrameWriter:
+    def __init__(self, stream, key: bytes, header: bytes):
+        self.stream = stream
+        self.key = key
+        self.previous = _first_signature(key, header)
+        stream.write(header)
+
+    def section(self, name: str, records: Iterable[list]) -> None:
+        """Write the records in frames of about FRAME_BYTES each."""
+        frame, size = [], 0
+        for record in records:
+            encoded = cbor2.dumps(record)
+            frame.append(encoded)
+            size += len(encoded)
+            if size >= FRAME_BYTES:
+                self.write(name, frame)
+                frame, size = [], 0
+        if frame:
+            self.write(name, frame)
+
+    def write(self, name: str, items: list[bytes], last: bool = False) -> None:
+        payload = _array_head(len(items) + 1) + cbor2.dumps(name) + b"".join(items)
+        flag = b"\x01" if last else b"\x00"
+        self.previous = _frame_signature(self.key, self.previous, flag, payload)
+        self.stream.write(len(payload).to_bytes(4, "big") + flag + self.previous)
+        self.stream.write(payload)
+
+
+def _dump(memo: Memo, stream, key: bytes) -> None:
+    """Write the memo record by record: no copy of the whole memo, in objects or in bytes, is
+    ever held (the pickle of old kept a table of every object written: ~10 kB an article)."""
+    writer = _FrameWriter(stream, key, FORMAT + memo.salt.hex().encode() + b"\n")
+    for name, records in _sections(memo):
+        writer.section(name, records)
+    writer.write("end", [], last=True)
+
+
+class MemoRejected(Exception):
+    """A memo file that is not this machine's own, or not of this version of the code."""
+
+    def __init__(self, reason: str, quiet: bool = False):
+        super().__init__(reason)
+        self.quiet = quiet  # an ordinary stale memo (other code or format): ignored without a note
+
+
+def _frames(stream, key: bytes, header: bytes):
+    """The payload of each frame, each one only after its signature was checked."""
+    size = os.fstat(stream.fileno()).st_size
+    start = stream.read(len(FORMAT_PREFIX))
+    if start != FORMAT_PREFIX:
+        raise MemoRejected("not a generate memo")
+    start += stream.readline(64)
+    if start != FORMAT:
+        raise MemoRejected("a memo of another format", quiet=True)
+    if stream.readline(64) != header[len(FORMAT) :]:
+        raise MemoRejected("a memo of other code or another site URL", quiet=True)
+    previous = _first_signature(key, header)
+    while True:
+        head = stream.read(FRAME_HEAD)
+        if len(head) != FRAME_HEAD:
+            raise MemoRejected("cut short or damaged")
+        length, flag, signature = int.from_bytes(head[:4], "big"), head[4:5], head[5:]
+        if length > min(FRAME_MAX, size) or flag not in (b"\x00", b"\x01"):
+            raise MemoRejected("not written by this machine's own run")
+        payload = stream.read(length)
+        if len(payload) != length:
+            raise MemoRejected("cut short or damaged")
+        previous = _frame_signature(key, previous, flag, payload)
+        if not hmac.compare_digest(previous, signature):
+            raise MemoRejected("not written by this machine's own run")
+        last = flag == b"\x01"
+        if last and stream.read(1):
+            raise MemoRejected("not written by this machine's own run")
+        yield payload
+        if last:
+            return
+
+
+def _load(stream, key: bytes, salt: bytes) -> Memo:
+    memo = Memo(salt)
+    shapes: list[tuple] = []
+    for payload in _frames(stream, key, FORMAT + salt.hex().encode() + b"\n"):
+        # Only signed frames get here: what follows rebuilds our own data and trusts its shape.
+        records = cbor2.loads(payload)
+        name = records[0]
+        if name == "files":
+            files = memo.files
+            for path, signature, article, problems in itertools.islice(records, 1, None):
+                files[path] = (
+                    tuple(signature),
+                    None if article is None else _article(path, article, shapes),
+                    [Problem(*problem) for problem in problems],
+                )
+        elif name == "jobs":
+            jobs = memo.jobs
+            for job, digest, pages in itertools.islice(records, 1, None):
+                jobs[job] = (digest, {page: _signature(signature) for page, signature in pages.items()})
+        elif name == "related":
+            memo.related.update(itertools.islice(records, 1, None))
+        elif name == "head":
+            memo.structure, vocabulary = records[1]
+            memo.vocabulary = tuple(map(_signature, vocabulary))
+        elif name != "end":
+            raise ValueError(f"a section {name!r} this code does not know")
+    return memo
 
 
 _live: dict[Path, tuple[tuple[int, ...] | None, Memo]] = {}  # path → (signature of the file, memo)
+_noted: set[str] = set()
+
+
+def _note(message: str, once: bool = False) -> None:
+    if once:
+        if message in _noted:
+            return
+        _noted.add(message)
+    print(message, file=sys.stderr)
 
 
 class MemoStore:
-    def __init__(self, path: Path, salt: bytes):
+    def __init__(self, path: Path, salt: bytes, root: Path | None = None):
         self.path = path
         self.salt = salt
+        self.root = root if root is not None else path.parent.parent  # the archive (path is root/CACHE_FILE)
+
+    def _shown(self) -> str:
+        return display_path(self.path, self.root)
 
     def load(self) -> Memo:
+        """The memo of the last run, or an empty one (render everything) when there is none or
+        it is not this machine's own memo for this code; nothing is decoded unsigned."""
         signature = docs_signature(self.path)
         live = _live.get(self.path)
         if live is not None and live[0] == signature and live[1].salt == self.salt:
             return live[1]
-        try:
-            with open(self.path, "rb") as stream:
-                if stream.readline() != FORMAT or stream.readline().strip() != self.salt.hex().encode():
-                    return Memo(self.salt)
-                memo = pickle.load(stream)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        if signature is None:
             return Memo(self.salt)
-        return memo if isinstance(memo, Memo) and memo.salt == self.salt else Memo(self.salt)
+        try:
+            key = memo_key(self.root)
+        except KeyUnavailable as exc:
+            _note(f"generate: ignoring {self._shown()}: cannot check it ({exc}); rendering every page")
+            return Memo(self.salt)
+        collecting = gc.isenabled()
+        gc.disable()  # hundreds of thousands of objects, none in a cycle: collecting only costs time
+        try:
+            with _open_file(self.path) as stream:
+                if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                    raise MemoRejected("not a regular file")
+                return _load(stream, key, self.salt)
+        except MemoRejected as exc:
+            if not exc.quiet:
+                _note(f"generate: ignoring {self._shown()}: {exc}; rendering every page")
+        except OSError as exc:
+            _note(f"generate: ignoring {self._shown()}: cannot read it ({exc.strerror}); rendering every page")
+        except Exception as exc:  # signed by us yet unreadable: a bug, which must only cost time
+            _note(f"generate: ignoring {self._shown()}: cannot decode it ({type(exc).__name__}); rendering every page")
+        finally:
+            if collecting:
+                gc.enable()
+        return Memo(self.salt)
 
     def save(self, memo: Memo, persist: bool = True) -> None:
         """Write the memo atomically; a memo that cannot be written only costs the next run time.
 
         Without ``persist`` (``mkdocs serve``, where writing ~10 kB per article after every
-        edit would cost more than it saves) it is kept in memory only, for this process."""
-        if not persist:
-            _live.clear()
-            _live[self.path] = (docs_signature(self.path), memo)
+        edit would cost more than it saves) it is kept in memory only, for this process. Without
+        a usable key (``memo_key``) nothing is written either."""
+        if persist:
+            self._write(memo)
+        _live.clear()
+        _live[self.path] = (docs_signature(self.path), memo)
+
+    def _write(self, memo: Memo) -> None:
+        try:
+            key = memo_key(self.root)
+        except KeyUnavailable as exc:
+            _note(f"generate: not remembering this run for the next one: {exc}", once=True)
             return
         temporary = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".generate.", suffix=".tmp", dir=self.path.parent)
             with os.fdopen(handle, "wb") as stream:
-                stream.write(FORMAT + self.salt.hex().encode() + b"\n")
-                _dump(memo, stream)
+                _dump(memo, stream, key)
             os.replace(temporary, self.path)
-        except OSError:
+        except (OSError, cbor2.CBOREncodeError, TypeError, ValueError) as exc:
             if temporary is not None and os.path.exists(temporary):
                 os.unlink(temporary)
+            if not isinstance(exc, OSError):  # a value CBOR cannot carry: a field this module does not know
+                _note(f"generate: not remembering this run for the next one: {type(exc).__name__}: {exc}", once=True)
             return
-        _live.clear()
-        _live[self.path] = (docs_signature(self.path), memo)
+        for legacy in LEGACY_FILES:
+            with contextlib.suppress(OSError):
+                (self.root / legacy).unlink()
 
     def forget(self) -> None:
         _live.pop(self.path, None)

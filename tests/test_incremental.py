@@ -4,6 +4,7 @@ correctness). Each step edits the archive the way an editor would, then compares
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import shutil
@@ -12,12 +13,28 @@ from pathlib import Path
 import pytest
 
 from bench.synth import write_archive
-from build_tools.caches import CACHE_FILE
+from build_tools import caches, pipeline
+from build_tools.caches import CACHE_FILE, KEY_DIR_ENV, MemoStore, code_salt
 from build_tools.generators import GENERATED
 from build_tools.pipeline import Project, generate, render_pages
 from build_tools.problems import InputError
+from build_tools.readers import read_articles
 
 N = 40
+
+
+@pytest.fixture(autouse=True)
+def memo_key_dir(tmp_path_factory, monkeypatch) -> Path:
+    """A key of these tests' own, never the one in the home folder (see caches.memo_key); and
+    the digest of build_tools/ taken once, so that an edit of it while the tests run does not
+    make a memo stale halfway through a test."""
+    folder = tmp_path_factory.getbasetemp() / "memo-key"
+    monkeypatch.setenv(KEY_DIR_ENV, str(folder))
+    monkeypatch.setattr(pipeline, "code_salt", SALT)
+    return folder
+
+
+SALT = functools.cache(code_salt)
 
 
 def generated_files(docs: Path) -> dict[str, str]:
@@ -212,4 +229,46 @@ def test_a_body_edit_patches_the_remembered_catalog_instead_of_building_it(archi
     retitle(archive)
     generate(Project(archive))
     assert len(built) >= 2  # the frontmatter changed: built anew
+    assert_same_as_clean(archive)
+
+
+def test_the_memo_gives_back_every_article_as_reading_it_does(archive):
+    """What the next run takes from the memo instead of parsing a file is what parsing gives:
+    the same path, frontmatter (with the same fields set), body, line numbers and digests."""
+    project = Project(archive)
+    memo = MemoStore(archive / CACHE_FILE, SALT(project.site_url)).load()
+    caches._live.clear()
+    again = MemoStore(archive / CACHE_FILE, SALT(project.site_url)).load()  # from the file
+    assert again is not memo and again.files.keys() == memo.files.keys()
+    fresh, problems = read_articles(project.articles)
+    assert problems == [] and len(fresh) == len(again.files) == N
+    assert any(a.meta.source for a in fresh) and any(a.meta.updated for a in fresh)
+    for article in fresh:
+        signature, remembered, found = again.files[str(article.path)]
+        assert found == [] and signature == caches.file_signature(article.path)
+        assert remembered == article and remembered.meta == article.meta
+        assert remembered.meta.model_fields_set == article.meta.model_fields_set
+        assert remembered.meta.model_dump_json() == article.meta.model_dump_json()
+        assert type(remembered.path) is type(article.path)
+        assert (remembered.lines, remembered.digest, remembered.meta_digest, remembered.shown) == (
+            article.lines,
+            article.digest,
+            article.meta_digest,
+            article.shown,
+        )
+        assert remembered.url == article.url and remembered.line_of("topics", 0) == article.line_of("topics", 0)
+    assert again.jobs == memo.jobs and again.related == memo.related
+    assert again.structure == memo.structure and again.vocabulary == memo.vocabulary
+
+
+def test_a_memo_that_cannot_be_written_only_costs_time(archive, monkeypatch, capsys):
+    """Should the frontmatter schema gain a type CBOR cannot carry, generate still succeeds."""
+    caches._noted.clear()
+    before = (archive / CACHE_FILE).read_bytes()
+    monkeypatch.setattr(caches, "_model_plain", lambda model: [0, object()])
+    body_edit(archive)
+    generate(Project(archive))
+    assert capsys.readouterr().err.startswith("generate: not remembering this run for the next one: ")
+    assert (archive / CACHE_FILE).read_bytes() == before  # the last memo is kept, no leftovers
+    assert [p.name for p in (archive / ".build").iterdir() if p.name.startswith(".generate.")] == []
     assert_same_as_clean(archive)
