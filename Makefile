@@ -1,13 +1,14 @@
 # make site  — build the whole site into site/ (creates .venv/ from the lock file if needed)
 # make serve — serve it on http://127.0.0.1:8000 with live reload, regenerating on every edit
 # make test  — run the tests (creates .venv/ if needed)
+# make rehearse-ci — run every workflow of .github/workflows/ with act, offline (REHEARSAL_DIR=...)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test generate lint format bench bench-quick clean
+.PHONY: site serve test generate lint format bench bench-quick clean rehearse-ci
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +27,11 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+REHEARSAL_DIR ?= .cache/ci-rehearsal
+rehearse-ci: $(STAMP)
+	rm -rf $(REHEARSAL_DIR)
+	$(BIN)/python -m tests.ci_rehearsal --out $(REHEARSAL_DIR)
 
 lint: $(STAMP)
 	$(BIN)/ruff check build_tools tests bench
