@@ -335,6 +335,7 @@ def close(r: Rehearsal, ctx: dict) -> dict:
 
 def deploys(r: Rehearsal, ctx: dict, count: int) -> dict:
     sizes = []
+    previews = {p for p in r.gh_pages()["top"] if p.startswith("pr-")}
     for index in range(count):
         before = r.origin_git("rev-parse", "main")
         text = article(f"Deploy number {index + 1}", f"Deployed {index + 1} times.", "2025-06-12")
@@ -350,9 +351,14 @@ def deploys(r: Rehearsal, ctx: dict, count: int) -> dict:
         }
         result = r.act("push", "deploy.yml", event, at=head, actor="maintainer")
         succeeded(result, "Publish to gh-pages")
+        expect(previews <= set(r.gh_pages()["top"]), f"deploy {index + 1} lost a preview: {r.gh_pages()['top']}")
         sizes.append(repo_size(r))
         r.echo(f"    after deploy {index + 1}: {sizes[-1]}")
-    return {"sizes": sizes, "final": sizes[-1] if sizes else None}
+    # GitHub collects unreachable objects in time; here at once, to show what stays.
+    r.origin_git("gc", "-q", "--prune=now")
+    after_gc = repo_size(r)
+    r.echo(f"    after git gc --prune=now: {after_gc}")
+    return {"sizes": sizes, "after_gc": after_gc}
 
 
 def repo_size(r: Rehearsal) -> dict:
