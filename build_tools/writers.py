@@ -123,6 +123,29 @@ def lock_holder(path: Path) -> str:
     return f"{command + ', ' if command and command != 'build' else ''}pid {pid}, started {shown}"
 
 
+def _open_lock_file(path: Path) -> int:
+    """Open (creating) the lock file without following a symbolic link: ``.build/`` can arrive
+    through git (``git add -f``), and a committed ``.build`` or ``.build/lock`` link would make the
+    lock truncate a file elsewhere. Such a link is removed itself, never what it points to."""
+    folder = path.parent
+    if folder.is_symlink():
+        print(f"{folder.name} is a symbolic link: removed the link itself (not what it points to)", file=sys.stderr)
+        folder.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
+    try:
+        return os.open(path, flags, 0o644)
+    except OSError:
+        if not path.is_symlink() and path.is_file():
+            raise
+        print(f"{folder.name}/{path.name} is not a plain file: removed it (not what it points to)", file=sys.stderr)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        return os.open(path, flags | os.O_EXCL, 0o644)
+
+
 @contextlib.contextmanager
 def archive_lock(
     root: Path, command: str, wait: bool = True, waiting: Callable[[str], None] | None = None
@@ -133,7 +156,7 @@ def archive_lock(
     descriptor of it is closed, so a killed holder never leaves it stale; a process that already
     holds it (``build`` generating in-process) just goes on. The holder's pid, start time and
     ``command`` are written into the file for the message the next one prints."""
-    path = (root / LOCK_FILE).resolve()
+    path = root.resolve() / LOCK_FILE
     if path in _held:
         _held[path][1] += 1
         try:
@@ -141,8 +164,7 @@ def archive_lock(
         finally:
             _held[path][1] -= 1
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    fd = _open_lock_file(path)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -291,3 +291,22 @@ def test_a_built_site_without_its_article_pages_is_not_swapped_in(golden_archive
     ), err
     assert snapshot(golden_archive / "site") == before
     assert leftovers(golden_archive) == []
+
+
+@pytest.mark.parametrize("link", [".build", ".build/lock"])
+def test_4_a_committed_symlink_in_place_of_the_lock_truncates_nothing(tmp_path, link):
+    from build_tools.writers import archive_lock
+
+    root = tmp_path / "archive"
+    root.mkdir()
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "lock").write_text("precious\n", "utf-8")
+    if link == ".build/lock":
+        (root / ".build").mkdir()
+    target = victim if link == ".build" else victim / "lock"
+    (root / link).symlink_to(target)
+    with archive_lock(root, "build"):
+        pass
+    assert (victim / "lock").read_text("utf-8") == "precious\n"
+    assert not (root / ".build").is_symlink() and not (root / ".build/lock").is_symlink()
