@@ -4,18 +4,32 @@ The build stamp (a digest of everything that shapes every page), copying a built
 modification times for ``mkdocs --dirty``, removing the output of deleted pages, and the last look
 at a built site before it replaces site/ (``unfinished``). Used by the ``build`` command and by
 the ``mkdocs serve`` hook, which starts from the last ``make site``.
+
+A built site/ is reused (``--dirty``) only when this machine's own build wrote it: site/ is
+git-ignored, but ``git add -f`` can commit it, and a committed site/ with the right stamp would be
+carried into the next build, pages and all. So the stamp is keyed with the per-user key of
+``caches.memo_key`` (an HMAC of the digest of what shapes every page), and
+``site/.build-stamp.json`` also holds the keyed digest of every file of the site as it was
+written (``caches.folder_digest``): a stamp made elsewhere, a page added or changed since, or a
+symbolic link anywhere in site/, and the next build is a clean one. Without a usable key every
+build is clean.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import importlib.metadata
 import json
 import os
 import shutil
+import stat
 import subprocess
+import sys
 from pathlib import Path
 
+from .caches import KeyUnavailable, folder_digest, keyed_digest, memo_key
 from .generators import GENERATED, page_url
 from .pipeline import Project
 
@@ -23,10 +37,11 @@ PACKAGE = Path(__file__).resolve().parent
 STAMP = ".build-stamp.json"
 LAST_BUILD = Path(".build") / "last-build.json"  # time and peak memory of each stage of the last build
 SEARCH_WORK = Path(".build") / "search"  # search index shards kept between builds (build_tools.indexers)
+STAMP_BYTES = 4096  # a longer stamp file is not one a build wrote
 
 
-def build_stamp(project: Project) -> str:
-    """A digest of everything that shapes every page; a change forces a clean build."""
+def shaping_digest(project: Project) -> str:
+    """A digest of everything that shapes every page (what the build stamp is keyed over)."""
     digest = hashlib.sha256()
     inputs = [
         project.root / "mkdocs.yml",
@@ -42,11 +57,73 @@ def build_stamp(project: Project) -> str:
     return digest.hexdigest()
 
 
-def previous_stamp(site: Path) -> str | None:
+def _key(root: Path) -> bytes | None:
     try:
-        return json.loads((site / STAMP).read_text("utf-8"))["stamp"]
-    except (OSError, ValueError, KeyError, TypeError):
+        return memo_key(root)
+    except KeyUnavailable as exc:
+        print(f"build: cannot check a built site ({exc}); building it clean", file=sys.stderr)
         return None
+
+
+def build_stamp(project: Project) -> str:
+    """The stamp of a site built now: this machine's keyed digest of everything that shapes
+    every page (a change forces a clean build); "" without a usable key (every build clean)."""
+    key = _key(project.root)
+    return "" if key is None else keyed_digest(key, "build stamp", shaping_digest(project))
+
+
+def _files_stamp(key: bytes, stamp: str, site: Path) -> str | None:
+    files = folder_digest(site, [STAMP])
+    return None if files is None else keyed_digest(key, "built site", stamp, files)
+
+
+def write_stamp(site: Path, stamp: str, root: Path) -> None:
+    """Write ``site/.build-stamp.json`` for the site just built into ``site``: the stamp and the
+    keyed digest of its files. Nothing without a stamp (no key): the next build is clean."""
+    key = _key(root) if stamp else None
+    files = None if key is None else _files_stamp(key, stamp, site)
+    path = site / STAMP
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    if files is not None:
+        path.write_text(json.dumps({"stamp": stamp, "files": files}) + "\n", encoding="utf-8")
+
+
+def _read_stamp(path: Path) -> dict | None:
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        with os.fdopen(os.open(path, flags), "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return None
+            data = stream.read(STAMP_BYTES + 1)
+        info = json.loads(data) if len(data) <= STAMP_BYTES else None
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
+def previous_stamp(site: Path, expected: str | None = None, root: Path | None = None) -> str | None:
+    """The stamp of the site built into ``site`` if this machine's own build wrote it and no
+    file of it changed since, else None. With ``expected``, a stamp other than that is not
+    checked (None: the site cannot be reused anyway). ``root``: the archive (``site``'s folder)."""
+    info = _read_stamp(site / STAMP)
+    if info is None or not isinstance(info.get("stamp"), str) or not isinstance(info.get("files"), str):
+        return None
+    stamp, files = info["stamp"], info["files"]
+    if not stamp or not stamp.isascii() or not files.isascii() or (expected is not None and stamp != expected):
+        return None
+    key = _key(root if root is not None else site.parent)
+    if key is None:
+        return None
+    actual = _files_stamp(key, stamp, site)
+    if actual is None or not hmac.compare_digest(actual, files):
+        print(
+            f"build: ignoring the build stamp of {site.name}/: not written by this machine's own build, "
+            "or the site changed since; building it clean",
+            file=sys.stderr,
+        )
+        return None
+    return stamp
 
 
 def copy_site(source: Path, target: Path) -> None:

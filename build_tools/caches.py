@@ -202,6 +202,59 @@ def _frame_signature(key: bytes, previous: bytes, flag: bytes, payload: bytes) -
     return mac.digest()
 
 
+# --- the other caches: search bundles and the built site ------------------------------------
+# What decides that a kept search bundle (.build/search/) or a built site/ may be reused is
+# keyed with the same key: a stamp is the HMAC of a purpose, the digest of what the output was
+# made from, and the digest of the very files kept (folder_digest). A stamp made elsewhere, or
+# files changed since, do not verify, so only what this machine's own run wrote is reused.
+
+
+def keyed_digest(key: bytes, purpose: str, *parts: str | bytes) -> str:
+    """HMAC-SHA256 under ``key`` of ``purpose`` and ``parts`` (each length-prefixed), as hex."""
+    mac = hmac.new(key, b"explainer-archive " + purpose.encode() + b"\n", hashlib.sha256)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        mac.update(len(data).to_bytes(8, "big") + data)
+    return mac.hexdigest()
+
+
+def folder_digest(folder: Path, skip: Iterable[str] = ()) -> bytes | None:
+    """A digest of every name and every file's bytes under ``folder`` (but the entries of
+    ``folder`` named in ``skip``), or None when ``folder`` is not a real folder, or holds a
+    symbolic link or anything else that is neither a folder nor a regular file (what git can
+    bring and no run of ours writes), or cannot be read."""
+    digest = hashlib.sha256()
+    skipped = frozenset(skip)
+
+    def walk(path: str, prefix: bytes, top: bool) -> bool:
+        with os.scandir(path) as entries:
+            ordered = sorted(entries, key=lambda entry: entry.name)
+        for entry in ordered:
+            if top and entry.name in skipped:
+                continue
+            name = prefix + os.fsencode(entry.name)
+            mode = entry.stat(follow_symlinks=False).st_mode
+            if stat.S_ISDIR(mode):
+                digest.update(b"d" + name + b"\0")
+                if not walk(entry.path, name + b"/", False):
+                    return False
+            elif stat.S_ISREG(mode):
+                with _open_file(entry.path) as stream:
+                    if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                        return False
+                    digest.update(b"f" + name + b"\0" + hashlib.file_digest(stream, "sha256").digest())
+            else:
+                return False
+        return True
+
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode) or not walk(os.fspath(folder), b"", True):
+            return None
+    except OSError:
+        return None
+    return digest.digest()
+
+
 # --- memo ⇄ plain data ---------------------------------------------------------------------
 # CBOR carries str, bytes, int, bool, None, lists, maps (tuple keys come back as tuples) and
 # dates; everything else is taken apart here and put together again in _article().

@@ -21,16 +21,29 @@ HTML pages holding a ``data-pagefind-body`` element (but those without a word, w
 leaves out). Any difference, or no index at all, and the indexer exits 1 naming what failed —
 and ``build`` keeps the previous site.
 
-Run as ``python -m build_tools.indexers SITE --work DIR`` by the ``build`` command, so that the
-peak memory it measures is that of this step alone.
+Kept bundles are reused only when this machine's own run wrote them: ``.build/`` is git-ignored,
+but ``git add -f`` can commit it (and CI restores ``.build/search`` from its cache), so a bundle
+there could carry any script into the published site. Each kept bundle has a stamp: the HMAC,
+under the per-user key of ``caches.memo_key``, of the digest of its pages and of the digest of
+its very files (``caches.folder_digest``). A bundle whose stamp does not verify is discarded,
+with a note, and indexed afresh; without a usable key nothing is reused. The work folder and
+everything in it must be real folders and files: a symbolic link (``.build``, ``.build/search``
+or anything inside) is removed itself, never followed, and nothing is deleted whose resolved
+location lies outside the work folder. Pagefind's files are decompressed to at most
+``MAX_DATA_BYTES`` each.
+
+Run as ``python -m build_tools.indexers SITE --work DIR [--root ARCHIVE]`` by the ``build``
+command, so that the peak memory it measures is that of this step alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import hashlib
 import heapq
+import hmac
 import importlib.metadata
 import io
 import itertools
@@ -38,12 +51,14 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import time
 import unicodedata
 import urllib.parse
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -52,6 +67,9 @@ from pathlib import Path
 from typing import Any
 
 import cbor2
+
+from .caches import KeyUnavailable, folder_digest, keyed_digest, memo_key
+from .problems import display_path
 
 SHARD_PAGES = int(os.environ.get("ARCHIVE_SEARCH_SHARD_PAGES", "2000"))  # indexed pages before sharding
 FORMAT = "1.5.2"  # the Pagefind bundle format merge_bundles reads and writes
@@ -68,10 +86,18 @@ YEAR_PAGES = 4000  # a year with more indexed pages is split into months (memory
 MERGED = "merged"  # where the last merged bundle is kept beside the shards
 OTHER = "other"  # the shard of every indexed page without a date to sort by (entity pages)
 PAGEFIND_ARGS = ("--silent", "--exclude-selectors", ".headerlink")
+MAX_DATA_BYTES = 1 << 27  # a Pagefind data file larger than this once decompressed is not one it wrote
+SHARD_STAMP = "digest"  # beside a shard's bundle: its pages' digest and the keyed stamp of both
+MERGED_STAMP = ".digest"  # inside the merged bundle (not copied into the site)
+STAMP_BYTES = 512  # a longer stamp file is not one this module wrote
 
 
 class BundleFormatError(Exception):
     """A Pagefind bundle this module cannot merge (another Pagefind version or layout)."""
+
+
+class UnsafeWorkFolder(Exception):
+    """A path to delete that resolves outside the folder it should be in (never deleted)."""
 
 
 @dataclass
@@ -158,8 +184,40 @@ class _BodyFinder(HTMLParser):
 # --- reading and writing Pagefind's files ---------------------------------------------
 
 
+def _gunzip(path: Path, limit: int = MAX_DATA_BYTES) -> bytes:
+    """The decompressed bytes of a gzip file; BundleFormatError past ``limit`` bytes (a crafted
+    file cannot fill the memory) or if it is not whole gzip."""
+    parts: list[bytes] = []
+    size = 0
+    decompressor, fed = zlib.decompressobj(wbits=31), False
+    try:
+        with open(path, "rb") as stream:
+            pending = b""
+            while True:
+                if not pending:
+                    pending = stream.read(1 << 16)
+                    if not pending:
+                        break
+                fed = True
+                piece = decompressor.decompress(pending, limit + 1 - size)
+                size += len(piece)
+                if size > limit:
+                    raise BundleFormatError(f"{path.name}: more than {limit} bytes once decompressed")
+                parts.append(piece)
+                if decompressor.eof:  # another gzip member may follow
+                    pending = decompressor.unused_data
+                    decompressor, fed = zlib.decompressobj(wbits=31), False
+                else:
+                    pending = decompressor.unconsumed_tail
+    except zlib.error as exc:
+        raise BundleFormatError(f"{path.name}: not gzip ({exc})") from None
+    if fed or not parts:
+        raise BundleFormatError(f"{path.name}: cut short")
+    return b"".join(parts)
+
+
 def _raw(path: Path) -> bytes:
-    data = gzip.decompress(path.read_bytes())
+    data = _gunzip(path)
     if not data.startswith(MAGIC):
         raise BundleFormatError(f"{path.name}: not a Pagefind data file")
     return data[len(MAGIC) :]
@@ -486,6 +544,8 @@ class IndexReport:
     peak_mb: int = 0
     note: str = ""
     error: str = ""  # why the index is not whole (the indexer then exits 1)
+    merge_reused: bool = False  # the merged bundle of the last build was reused
+    notes: list[str] = field(default_factory=list)  # kept bundles or links discarded, one line each
 
 
 @dataclass
@@ -620,62 +680,199 @@ class _BodyText(HTMLParser):
             self.text.append(data)
 
 
-def _index_shard(site: Path, shard: Shard, folder: Path, report: IndexReport) -> bool:
-    """(Re-)index one shard into ``folder/bundle`` unless its pages are unchanged; on failure
-    says why in ``report.error``."""
-    bundle, stamp = folder / "bundle", folder / "digest"
-    if _read_text(stamp) == shard.digest and not check_bundle(bundle, shard.pages, site):
+# --- the work folder: real folders only, stamps keyed with this machine's key ------------------
+
+
+def _discard(path: Path, within: Path) -> None:
+    """Remove ``path``: a symbolic link or file itself (never what a link points to), a real
+    folder with everything in it (``shutil.rmtree`` follows no link inside) — but a folder only
+    if it resolves to a place inside ``within``; UnsafeWorkFolder otherwise."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        os.unlink(path)
+        return
+    real, base = os.path.realpath(path), os.path.realpath(within)
+    if not real.startswith(base.rstrip(os.sep) + os.sep):
+        raise UnsafeWorkFolder(f"{path} resolves to {real}, outside {within}: not deleted")
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    return display_path(path, root) if root is not None else str(path)
+
+
+def _prepare_work(work: Path, root: Path | None, report: IndexReport) -> None:
+    """Make ``work`` (and each folder between ``root`` and it) a real folder: a symbolic link
+    where one should be is removed itself, with a note — never followed, never emptied."""
+    chain = [work]
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            parts = work.absolute().relative_to(root.absolute()).parts
+            chain = [root.absolute().joinpath(*parts[: i + 1]) for i in range(len(parts))]
+    for path in chain:
+        if path.is_symlink():
+            report.notes.append(
+                f"{_shown(path, root)} is a symbolic link: removed the link itself (not what it points to); "
+                "indexing every shard afresh"
+            )
+            os.unlink(path)
+        elif path.exists() and not path.is_dir():
+            os.unlink(path)
+    work.mkdir(parents=True, exist_ok=True)
+
+
+def _clean_folder(folder: Path, keep: dict[str, bool], root: Path | None, report: IndexReport) -> None:
+    """Remove every entry of ``folder`` but those named in ``keep`` (name → whether it is to be
+    a folder) that are of that kind; a symbolic link is removed itself, with a note."""
+    with os.scandir(folder) as entries:
+        found = list(entries)
+    for entry in found:
+        if entry.is_symlink():
+            report.notes.append(
+                f"{_shown(Path(entry.path), root)} is a symbolic link: removed the link itself (not what it points to)"
+            )
+            os.unlink(entry.path)
+        elif entry.name not in keep or keep[entry.name] != entry.is_dir(follow_symlinks=False):
+            _discard(Path(entry.path), folder)
+
+
+def _cache_key(root: Path | None, report: IndexReport) -> bytes | None:
+    """This machine's key (``caches.memo_key``), or None — then no kept bundle is reused."""
+    try:
+        return memo_key(root)
+    except KeyUnavailable as exc:
+        report.notes.append(f"cannot check kept shards ({exc}); indexing every shard afresh")
+        return None
+
+
+def _read_stamp(path: Path) -> tuple[str, str] | None:
+    """(pages digest, keyed stamp) of a stamp file; None if there is none or it is not a small
+    regular file (a link is not followed, a FIFO not waited for)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        with os.fdopen(os.open(path, flags), "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return None
+            text = stream.read(STAMP_BYTES + 1).decode("ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
+    fields = text.split()
+    if len(text) > STAMP_BYTES or not fields:
+        return None
+    return fields[0], fields[1] if len(fields) == 2 else ""
+
+
+def _stamp(key: bytes, purpose: str, digest: str, folder: Path, skip: Iterable[str] = ()) -> str | None:
+    """The keyed stamp of the files in ``folder`` made from pages of ``digest``; None if the
+    folder holds a symbolic link or anything but folders and regular files."""
+    files = folder_digest(folder, skip)
+    return None if files is None else keyed_digest(key, purpose, digest, files)
+
+
+def _verified(
+    key: bytes | None,
+    purpose: str,
+    digest: str,
+    bundle: Path,
+    stamp: Path,
+    report: IndexReport,
+    what: str,
+    skip: Iterable[str] = (),
+) -> bool:
+    """Whether the bundle kept at ``bundle`` was written by this machine's own run for pages of
+    ``digest`` and is unchanged since. A kept bundle for these very pages that does not verify
+    (another machine's, or changed) is noted; one for other pages is just stale."""
+    stored = _read_stamp(stamp)
+    if key is None or stored is None or not hmac.compare_digest(stored[0], digest):
+        return False
+    expected = _stamp(key, purpose, digest, bundle, skip)
+    if expected is not None and hmac.compare_digest(expected, stored[1]):
+        return True
+    report.notes.append(f"discarding the kept {what}: not written by this machine's own run; indexing it afresh")
+    return False
+
+
+def write_stamp(
+    key: bytes | None, purpose: str, digest: str, bundle: Path, stamp: Path, skip: Iterable[str] = ()
+) -> None:
+    """Stamp the bundle just written (nothing without a key: then nothing is reused)."""
+    if key is None:
+        return
+    value = _stamp(key, purpose, digest, bundle, skip)
+    stamp.unlink(missing_ok=True)  # a link there is removed, not written through
+    if value is None:
+        return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    with os.fdopen(os.open(stamp, flags, 0o644), "w", encoding="ascii") as stream:
+        stream.write(f"{digest} {value}\n")
+
+
+def _index_shard(
+    site: Path, shard: Shard, folder: Path, report: IndexReport, key: bytes | None, root: Path | None
+) -> bool:
+    """(Re-)index one shard into ``folder/bundle`` unless its pages are unchanged and the kept
+    bundle is this machine's own; on failure says why in ``report.error``."""
+    bundle, stamp = folder / "bundle", folder / SHARD_STAMP
+    _clean_folder(folder, {"bundle": True, SHARD_STAMP: False}, root, report)
+    what = f"bundle of shard {shard.name}"
+    if _verified(key, "search shard", shard.digest, bundle, stamp, report, what) and not check_bundle(
+        bundle, shard.pages, site
+    ):
         return True
     source = folder / "input"
-    shutil.rmtree(source, ignore_errors=True)
     for relative in shard.pages:
         target = source / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         _link(site / relative, target)
-    shutil.rmtree(bundle, ignore_errors=True)
-    stamp.unlink(missing_ok=True)
+    _discard(bundle, folder)
+    _discard(stamp, folder)
     run = _run(pagefind_command(source, bundle))
-    shutil.rmtree(source, ignore_errors=True)
+    _discard(source, folder)
     report.peak_mb = max(report.peak_mb, run.peak_mb)
     report.reindexed.append(shard.name)
     problem = check_bundle(bundle, shard.pages, site, run)
     if problem:
         report.error = f"shard {shard.name}: {problem}"
         return False
-    stamp.write_text(shard.digest)
+    write_stamp(key, "search shard", shard.digest, bundle, stamp)
     return True
 
 
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text("utf-8")
-    except OSError:
-        return None
+def merged_digest(shards: list[Shard]) -> str:
+    return hashlib.blake2b("\0".join(f"{s.name}:{s.digest}" for s in shards).encode()).hexdigest()
 
 
-def _copy_tree(source: Path, target: Path) -> None:
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target, copy_function=_link)
-
-
-def _merge_cached(shards: list[Shard], work: Path, target: Path) -> None:
-    """Merge the shards' bundles into ``target``, or reuse the last merge if no shard changed."""
-    merged, stamp = work / MERGED, work / MERGED / ".digest"
-    digest = hashlib.blake2b("\0".join(f"{s.name}:{s.digest}" for s in shards).encode()).hexdigest()
-    if _read_text(stamp) != digest:
-        shutil.rmtree(merged, ignore_errors=True)
+def _merge_cached(shards: list[Shard], work: Path, target: Path, key: bytes | None, report: IndexReport) -> None:
+    """Merge the shards' bundles into ``target``, or reuse the last merge if no shard changed
+    and it is this machine's own."""
+    merged, stamp = work / MERGED, work / MERGED / MERGED_STAMP
+    digest = merged_digest(shards)
+    if _verified(key, "search merged", digest, merged, stamp, report, "merged bundle", [MERGED_STAMP]):
+        report.merge_reused = True
+    else:
+        _discard(merged, work)
         paths = [work / shard.name / "bundle" for shard in shards]
         merge_bundles(paths, merged, undated_first=shards[0].name == OTHER)
-        stamp.write_text(digest)
-    _copy_tree(merged, target)
-    (target / ".digest").unlink(missing_ok=True)
+        write_stamp(key, "search merged", digest, merged, stamp, [MERGED_STAMP])
+    _discard(target, target.parent)
+    shutil.copytree(merged, target, copy_function=_link)
+    (target / MERGED_STAMP).unlink(missing_ok=True)
 
 
-def index_site(site: Path, work: Path, shard_pages: int = SHARD_PAGES, fresh: bool = False) -> tuple[int, IndexReport]:
+def index_site(
+    site: Path, work: Path, shard_pages: int = SHARD_PAGES, fresh: bool = False, root: Path | None = None
+) -> tuple[int, IndexReport]:
     """Write ``site/pagefind/``; returns an exit status (1: ``report.error`` says why the index
     is missing or not whole) and what was done. ``fresh`` ignores the shards kept from earlier
-    builds."""
+    builds. ``root``: the archive ``work`` lies in (every folder between them must be real)."""
     report = IndexReport()
+    output = site / "pagefind"
+    if output.is_symlink():  # Pagefind would write through it
+        report.notes.append(f"{output} is a symbolic link: removed the link itself (not what it points to)")
+        os.unlink(output)
     try:
         shards = plan_shards(site)
     except OSError as exc:  # e.g. a page deleted while this ran, or a dangling link
@@ -687,23 +884,29 @@ def index_site(site: Path, work: Path, shard_pages: int = SHARD_PAGES, fresh: bo
     if report.pages < shard_pages or len(shards) < 2:
         report.shards = 1
         return _one_run(site, expected, report), report
-    if fresh:
-        shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True, exist_ok=True)
-    for stale in set(os.listdir(work)) - {shard.name for shard in shards} - {MERGED}:
-        shutil.rmtree(work / stale, ignore_errors=True)
-    report.shards = len(shards)
-    for shard in shards:
-        if not _index_shard(site, shard, work / shard.name, report):
-            return 1, report
+    key = _cache_key(root, report)
+    names = {shard.name for shard in shards}
     try:
-        _merge_cached(shards, work, site / "pagefind")
-    except BundleFormatError as exc:
-        report.note = f"shards not merged ({exc}); indexed in one run"
-        shutil.rmtree(work / MERGED, ignore_errors=True)
-        shutil.rmtree(site / "pagefind", ignore_errors=True)
-        return _one_run(site, expected, report), report
-    problem = check_bundle(site / "pagefind", expected, site)
+        _prepare_work(work, root, report)
+        kept = {} if fresh or key is None else dict.fromkeys(names | {MERGED}, True)
+        _clean_folder(work, kept, root, report)
+        for name in names:
+            (work / name).mkdir(exist_ok=True)
+        report.shards = len(shards)
+        for shard in shards:
+            if not _index_shard(site, shard, work / shard.name, report, key, root):
+                return 1, report
+        try:
+            _merge_cached(shards, work, output, key, report)
+        except BundleFormatError as exc:
+            report.note = f"shards not merged ({exc}); indexed in one run"
+            _discard(work / MERGED, work)
+            _discard(output, site)
+            return _one_run(site, expected, report), report
+    except (OSError, UnsafeWorkFolder) as exc:
+        report.error = f"cannot use the work folder {_shown(work, root)}: {exc}"
+        return 1, report
+    problem = check_bundle(output, expected, site)
     if problem:
         report.error = f"merged shards: {problem}"
         shutil.rmtree(work / MERGED, ignore_errors=True)  # not reused by the next build
@@ -724,9 +927,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, required=True, help="where shard bundles are kept between builds")
     parser.add_argument("--shard-pages", type=int, default=SHARD_PAGES, help="index in shards from this many pages")
     parser.add_argument("--fresh", action="store_true", help="re-index every shard")
+    parser.add_argument("--root", type=Path, help="the archive the work folder lies in (its folders must be real)")
     args = parser.parse_args(argv)
     started = time.monotonic()
-    code, report = index_site(args.site, args.work, args.shard_pages, args.fresh)
+    code, report = index_site(args.site, args.work, args.shard_pages, args.fresh, args.root)
+    for note in report.notes:
+        print(f"search index: {note}", file=sys.stderr)
     if report.note:
         print(f"search index: {report.note}", file=sys.stderr)
     if report.error:
@@ -734,7 +940,8 @@ def main(argv: list[str] | None = None) -> int:
     if report.shards > 1:
         print(
             f"search index: {report.pages} pages in {report.shards} shards, "
-            f"{len(report.reindexed)} re-indexed, in {time.monotonic() - started:.1f} s"
+            f"{len(report.reindexed)} re-indexed, merged bundle {'reused' if report.merge_reused else 'written'}, "
+            f"in {time.monotonic() - started:.1f} s"
         )
     return code
 

@@ -2,17 +2,53 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from build_tools.caches import KEY_DIR_ENV
 from build_tools.generators import GENERATED
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN_ARCHIVE = REPO / "tests" / "golden" / "archive"
 SITE_FILES = ("mkdocs.yml", "overrides")
+_KEY_DIR = pytest.StashKey[tuple[str | None, str]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The key folder of this test session, set before any test module is imported (some copy
+    os.environ then, for the subprocesses they start): no test makes or reads the real
+    ``~/.cache/explainer-archive/memo-key``. Used by ``cache_key_dir``."""
+    folder = tempfile.mkdtemp(prefix="archive-test-key-")  # mode 0700, as caches.memo_key requires
+    config.stash[_KEY_DIR] = (os.environ.get(KEY_DIR_ENV), folder)
+    os.environ[KEY_DIR_ENV] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    previous, folder = config.stash.get(_KEY_DIR, (None, ""))
+    if not folder:
+        return
+    if previous is None:
+        os.environ.pop(KEY_DIR_ENV, None)
+    else:
+        os.environ[KEY_DIR_ENV] = previous
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_key_dir(pytestconfig: pytest.Config) -> Iterator[Path]:
+    """``$ARCHIVE_CACHE_KEY_DIR`` for the whole session: a temporary folder of its own (see
+    ``caches.memo_key``), inherited by every subprocess a test starts. A test may point it
+    elsewhere with ``monkeypatch.setenv`` for itself."""
+    folder = pytestconfig.stash[_KEY_DIR][1]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(KEY_DIR_ENV, folder)
+        yield Path(folder)
 
 
 def copy_site_config(target: Path) -> None:

@@ -5,6 +5,7 @@ unexpected format falls back to one run. Sharding is forced on the small sample 
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
@@ -13,8 +14,22 @@ from pathlib import Path
 import pytest
 
 from build_tools.builders import SEARCH_WORK
+from build_tools.caches import memo_key
 from build_tools.cli import main
-from build_tools.indexers import OTHER, _chunk_bounds, _run, check_bundle, index_site, pagefind_command, plan_shards
+from build_tools.indexers import (
+    MAX_DATA_BYTES,
+    OTHER,
+    SHARD_STAMP,
+    BundleFormatError,
+    _chunk_bounds,
+    _gunzip,
+    _run,
+    check_bundle,
+    index_site,
+    pagefind_command,
+    plan_shards,
+    write_stamp,
+)
 from tests.browsing import browser_page, chromium_path, serve
 from tests.bundles import read_bundle
 from tests.conftest import REPO, copy_site_config
@@ -107,10 +122,39 @@ def test_a_bundle_of_another_format_falls_back_to_one_run(sharded, tmp_path):
     shutil.rmtree(work / "merged")
     entry = work / "dated-2025" / "bundle" / "pagefind-entry.json"
     entry.write_text(json.dumps({**json.loads(entry.read_text()), "version": "0.0.1"}))
+    # as this machine's own run would have written it (a bundle changed since is indexed afresh)
+    stamp = work / "dated-2025" / SHARD_STAMP
+    digest = stamp.read_text().split()[0]
+    write_stamp(memo_key(), "search shard", digest, entry.parent, stamp)
     code, report = index_site(site, work, shard_pages=1)
     assert code == 0
     assert "dated-2025" in report.note and report.note.endswith("indexed in one run")
     assert _comparable(site / "pagefind") == _comparable(one_run / "pagefind")
+
+
+def test_a_changed_kept_bundle_is_indexed_afresh(sharded, tmp_path, capsys):
+    site, work = _copy_built(sharded[0], tmp_path)
+    entry = work / "dated-2025" / "bundle" / "pagefind-entry.json"
+    entry.write_text(json.dumps({**json.loads(entry.read_text()), "version": "0.0.1"}))
+    code, report = index_site(site, work, shard_pages=1)
+    assert code == 0 and report.reindexed == ["dated-2025"] and not report.note
+    assert report.notes == [
+        "discarding the kept bundle of shard dated-2025: not written by this machine's own run; indexing it afresh"
+    ]
+
+
+def test_decompressing_a_data_file_is_bounded(tmp_path):
+    bomb = tmp_path / "en_0000000.pf_index"
+    bomb.write_bytes(gzip.compress(bytes(MAX_DATA_BYTES + 1)))  # 128 MB of zeros, 130 kB compressed
+    with pytest.raises(BundleFormatError, match="once decompressed"):
+        _gunzip(bomb)
+    two = tmp_path / "two.gz"
+    two.write_bytes(gzip.compress(b"ab") + gzip.compress(b"cd"))
+    assert _gunzip(two) == b"abcd"
+    cut = tmp_path / "cut.gz"
+    cut.write_bytes(gzip.compress(b"abcdef" * 100)[:-6])
+    with pytest.raises(BundleFormatError, match="cut short"):
+        _gunzip(cut)
 
 
 def test_chunk_bounds_are_the_shortest_distinguishing_prefixes():

@@ -10,6 +10,11 @@ One build of an archive at a time: ``build`` holds the archive's lock (``writers
 ``.build/lock``) from generating to the swap; a second one waits for it (``--no-wait``: stops
 with status 2). Before the swap the staging folder is checked once more (``builders.unfinished``):
 every generated page has its HTML page and the search index is there.
+
+Caches that arrive through git are not trusted: ``.build`` or ``site`` committed as a symbolic
+link is removed (the link itself, with a note) before anything is written through it; site/ is
+reused only if this machine's own build wrote it (``builders.previous_stamp``), and the search
+shards kept in ``.build/search`` likewise (``build_tools.indexers``).
 """
 
 from __future__ import annotations
@@ -28,12 +33,12 @@ from ..builders import (
     LAST_BUILD,
     PACKAGE,
     SEARCH_WORK,
-    STAMP,
     build_stamp,
     copy_site,
     previous_stamp,
     remove_outputs,
     unfinished,
+    write_stamp,
 )
 from ..pipeline import Project, generate
 from ..problems import InputError
@@ -79,8 +84,22 @@ def _fail(staging: Path, message: str) -> int:
     return 1
 
 
+def _remove_links(project: Project) -> None:
+    """``.build`` and ``site`` are folders this command writes into: as symbolic links (which
+    git can commit) they would make it write, and delete, outside the archive. Such a link is
+    removed itself, never what it points to."""
+    for path in (project.root / SEARCH_WORK.parts[0], project.site):
+        if path.is_symlink():
+            print(
+                f"build: {path.name} is a symbolic link: removed the link itself (not what it points to)",
+                file=sys.stderr,
+            )
+            path.unlink()
+
+
 def run(args: argparse.Namespace) -> int:
     project = project_of(args)
+    _remove_links(project)
     try:
         with command_lock(project.root, "build", wait=not args.no_wait):
             return _build(args, project)
@@ -115,7 +134,12 @@ def _build(args: argparse.Namespace, project: Project) -> int:
     remove_leftovers(project.site)
     staging = project.site.with_name(f"{project.site.name}.tmp-{os.getpid()}")
     stamp = build_stamp(project)
-    incremental = not args.full and project.site.is_dir() and previous_stamp(project.site) == stamp
+    incremental = (
+        not args.full
+        and bool(stamp)
+        and project.site.is_dir()
+        and previous_stamp(project.site, expected=stamp, root=project.root) == stamp
+    )
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(staging)]
     if incremental:
         copy_site(project.site, staging)
@@ -136,6 +160,7 @@ def _build(args: argparse.Namespace, project: Project) -> int:
     print(f"build: pages rendered ({mode}) in {stages['render_s']:.1f} s")
     # Pagefind, in shards above a size; the shards' bundles are kept in .build/search/ between builds.
     indexer = [sys.executable, "-m", "build_tools.indexers", str(staging), "--work", str(project.root / SEARCH_WORK)]
+    indexer += ["--root", str(project.root)]
     if args.full:
         indexer.append("--fresh")
     code, stages["index_s"], stages["index_peak_mb"] = _run_measured(indexer, project.root, env)
@@ -146,7 +171,7 @@ def _build(args: argparse.Namespace, project: Project) -> int:
     if problem:
         return _fail(staging, problem)
     stages["incremental"] = incremental
-    (staging / STAMP).write_text(json.dumps({"stamp": stamp}) + "\n", encoding="utf-8")
+    write_stamp(staging, stamp, project.root)
     swap_in(staging, project.site)
     # Timings vary from run to run, so they are kept beside the memo, not in the site.
     write_atomic(project.root / LAST_BUILD, json.dumps(stages, indent=1) + "\n", replace=True)
