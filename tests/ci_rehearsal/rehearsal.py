@@ -305,6 +305,7 @@ class Rehearsal:
             "state": "open",
             "merged": False,
             "title": f"Rehearsal pull request {number}",
+            "html_url": f"https://github.com/{FULL_NAME}/pull/{number}",
             "user": {"login": author},
             "head": {"sha": head_sha, "ref": branch, "repo": {"full_name": head_repo}},
             "base": {"sha": base, "ref": "main", "repo": {"full_name": FULL_NAME}},

@@ -20,6 +20,7 @@ deploys        (only with --deploys N) N more pushes to main, each deployed; the
 from __future__ import annotations
 
 import json
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -95,6 +96,7 @@ def pull_request(r: Rehearsal, ctx: dict) -> dict:
     expect(f"{PAGES_URL}pr-1/{ARTICLE_URL}" in body, f"the comment has no link to the new page:\n{body}")
     expect(f"Built from {head}" in body, "the comment does not name the head commit")
     ctx["comment_id"] = comments(r, 1)[0]["id"]
+    thin_preview(r, 1, page, body)
     out.update(
         preview_seconds=round(preview.seconds),
         publish_seconds=round(publish.seconds),
@@ -102,6 +104,20 @@ def pull_request(r: Rehearsal, ctx: dict) -> dict:
         comment_id=ctx["comment_id"],
     )
     return out
+
+
+def thin_preview(r: Rehearsal, number: int, page: str, body: str) -> None:
+    """pr-<n>/ holds the pages the report lists and nothing else; other links go to the published site."""
+    files = set(r.pages_files(f"pr-{number}"))
+    counts = re.search(r"\*\*(\d+) pages? added, (\d+) changed", body)
+    expect(counts, f"the comment does not count the pages:\n{body}")
+    listed = int(counts[1]) + int(counts[2]) + (0 if f"[`/`]({PAGES_URL}pr-{number}/)" in body else 1)
+    expect(len(files) == listed, f"pr-{number}/ has {len(files)} files, the report lists {listed} pages")
+    expect(not any("/assets/" in f or "/pagefind/" in f for f in files), f"pr-{number}/ has theme or search files")
+    expect(f"pr-{number}/index.html" in files, f"pr-{number}/ has no index.html")
+    expect(f'Preview of <a href="https://github.com/{FULL_NAME}/pull/{number}">' in page, "no preview banner")
+    expect(f'href="{PAGES_URL}about/"' in page, "a link to an unchanged page does not go to the published site")
+    expect(f'src="{PAGES_URL}javascripts/archive-search.js"' in page, "search is not the published site's")
 
 
 def second_push(r: Rehearsal, ctx: dict) -> dict:
@@ -116,6 +132,7 @@ def second_push(r: Rehearsal, ctx: dict) -> dict:
     expect(cleanup.returncode == 0 and not cleanup.jobs, f"no cleanup job should run: {cleanup.describe()}")
     preview, run_ = r.preview(1, "synchronize", merge)
     succeeded(preview, "Build the preview")
+    expect("-> origin/gh-pages" not in preview.text, "the Preview checkout fetched gh-pages (a whole site)")
     mark = len(r.standin.log)
     publish = r.publish(run_)
     succeeded(publish, "Publish the preview", "Comment on the pull request")
@@ -128,6 +145,7 @@ def second_push(r: Rehearsal, ctx: dict) -> dict:
     patches = r.standin.requests("PATCH", rf"/issues/comments/{ctx['comment_id']}$", mark)
     expect(not posts and len(patches) == 1, f"expected the same comment edited: posts {posts}, patches {patches}")
     expect(f"Built from {head}" in patches[0]["body"]["body"], "the edited comment does not name the new commit")
+    thin_preview(r, 1, page, patches[0]["body"]["body"])
     expect(len(comments(r, 1)) == 1, "pull request #1 has more than one preview comment")
     return {"preview_seconds": round(preview.seconds), "publish_seconds": round(publish.seconds)}
 
@@ -147,8 +165,11 @@ def fork(r: Rehearsal, ctx: dict) -> dict:
     main = r.origin_git("rev-parse", "main")
     head = r.commit_files(
         main,
-        {FORK_ARTICLE: article("Fork article", "Written in a fork.", "2025-06-11")},
-        "Add an article from a fork",
+        {
+            FORK_ARTICLE: article("Fork article", "Written in a fork.", "2025-06-11"),
+            "docs/stylesheets/archive.css": (r.clone / "docs/stylesheets/archive.css").read_text() + "\n/* fork */\n",
+        },
+        "Add an article and change a stylesheet, from a fork",
     )
     r.open_pull(2, head, "fork-article", "outsider/archive", "outsider")
     merge = r.push_pull(2, head)
@@ -183,6 +204,9 @@ def fork(r: Rehearsal, ctx: dict) -> dict:
     approved = act_target(r, "labeled", 2, "maintainer", "preview-publish.yml", label={"name": "preview-fork"})
     succeeded(approved, "Find the build", "Publish the preview", "Comment on the pull request")
     expect("pr-2" in r.gh_pages()["top"], "pr-2/ was not published after the maintainer's approval")
+    # It changes a stylesheet, not only articles: the whole site, not a thin preview.
+    expect("/* fork */" in (r.pages_file("pr-2/stylesheets/archive.css") or ""), "pr-2/ lacks its stylesheet")
+    expect(any(p.startswith("pr-2/assets/") for p in r.pages_files("pr-2")), "pr-2/ is not the whole site")
     patches = r.standin.requests("PATCH", r"/issues/comments/", mark)
     expect(len(patches) == 1 and f"{PAGES_URL}pr-2/" in patches[0]["body"]["body"], "the comment has no link")
     out["label_by_maintainer"] = "published"
