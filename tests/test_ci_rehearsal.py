@@ -8,6 +8,7 @@ The whole rehearsal is `make rehearse-ci`.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import time
@@ -41,3 +42,52 @@ def test_a_pull_request_is_previewed_by_a_real_runner(tmp_path: Path) -> None:
     assert len(created) == 1 and created[0]["status"] == 201
     assert f"{PAGES_URL}pr-1/{ARTICLE_URL}" in created[0]["body"]["body"]
     assert all(r["status"] != 404 for r in log), [r for r in log if r["status"] == 404]
+
+
+# -- the thin preview (.github/scripts/thin_preview.py), on a hand-made site -----------------
+
+
+def thin_script():
+    path = Path(__file__).resolve().parent.parent / ".github" / "scripts" / "thin_preview.py"
+    spec = importlib.util.spec_from_file_location("thin_preview", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+PAGE = (
+    '<html><head><link href="../../assets/main.css" rel="stylesheet">'
+    '<script src="../../javascripts/archive-search.js"></script></head>'
+    '<body class="x"><a href="../..">home</a> <a href="../../about/">about</a> '
+    '<a href="../other/#part">changed too</a> <a href="#top">top</a> <a href="https://example.org/">out</a>'
+    '<a href="../../feeds/all.xml?x=1">feed</a></body></html>'
+)
+
+
+def test_a_thin_preview_keeps_the_changed_pages_and_links_the_rest_to_the_published_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for name in ("index.html", "about/index.html", "a/new/index.html", "a/other/index.html", "assets/main.css"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(PAGE if name.startswith("a/") else "x", encoding="utf-8")
+    (site / "feeds").mkdir()
+    (site / "feeds" / "all.xml").write_text("<rss/>", encoding="utf-8")
+    report = {"added": [{"url": "/a/new/"}], "changed": [{"url": "/a/other/"}, {"url": "/feeds/all.xml"}, {"url": "x"}]}
+    out = tmp_path / "thin"
+    published = "https://org.github.io/archive/"
+    kept = thin_script().thin(site, report, out, published, "7", "https://github.com/org/archive/pull/7")
+    assert kept == ["a/new/index.html", "a/other/index.html", "feeds/all.xml"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "a/new/index.html",
+        "a/other/index.html",
+        "feeds/all.xml",
+        "index.html",  # a landing page: the home page did not change
+    ]
+    page = (out / "a/new/index.html").read_text(encoding="utf-8")
+    assert f'href="{published}assets/main.css"' in page and f'src="{published}javascripts/archive-search.js"' in page
+    assert f'href="{published}"' in page and f'href="{published}about/"' in page  # unchanged pages: published
+    assert 'href="../other/#part"' in page and 'href="#top"' in page and 'href="../../feeds/all.xml?x=1"' in page
+    assert 'href="https://example.org/"' in page
+    assert page.index('class="pr-preview-banner"') > page.index('<body class="x">')
+    assert 'href="https://github.com/org/archive/pull/7"' in page
+    landing = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="a/new/"' in landing and 'href="feeds/all.xml"' in landing
