@@ -1,22 +1,18 @@
 """The `check` command: one named case per rule in tests/check/, the CLI, formats, git.
 
-A case file starts with header lines, then the file's text:
-
-    # place: articles/2025/2025-05-19-unknown-id.md      (write the text to this path)
-    # append: articles/vocabulary/actors.yml             (or append it to this file)
-    # expect: <exact `path:line: severity: message` line>  (one per problem, or none)
-
-The case is added to the tiny archive of tests/check/archive.py (which has no problems at
-all), `check` runs on the whole archive, and the problems must be exactly the expected ones.
+Each case is an input file in tests/check/ and an entry of tests/check/cases.toml (the format
+of tests/hostile/cases.toml): the file is written to its ``target`` in the tiny archive of
+tests/check/archive.py (which has no problems at all), or appended to the file there, `check`
+runs on the whole archive, and the problems must be exactly the ``expect`` lines.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -26,29 +22,10 @@ from build_tools.checkers import near_duplicate_pairs, run_checks
 from build_tools.pipeline import Project
 from tests.check.archive import ARTICLES, article_text, make_archive, write
 
-CASES = Path(__file__).parent / "check"
+CORPUS = Path(__file__).parent / "check"
+CASES = tomllib.loads((CORPUS / "cases.toml").read_text("utf-8"))["case"]
 REPO = Path(__file__).resolve().parent.parent
 SEED = "articles/2025/2025-05-19-trump-to-speak-with-putin-following-stalled-russia-ukraine-negotiations.md"
-
-
-def read_case(path: Path) -> tuple[dict[str, str], list[str], str]:
-    header: dict[str, str] = {}
-    expected: list[str] = []
-    lines = path.read_text("utf-8").split("\n")
-    index = 0
-    while index < len(lines) and lines[index].startswith("# "):
-        key, _, value = lines[index][2:].partition(":")
-        if key == "expect":
-            if value.strip():
-                expected.append(value.strip())
-        else:
-            header[key] = value.strip()
-        index += 1
-    return header, expected, "\n".join(lines[index:])
-
-
-def case_files() -> list[Path]:
-    return sorted(p for p in CASES.iterdir() if p.suffix in (".md", ".yml"))
 
 
 @pytest.fixture
@@ -66,15 +43,20 @@ def test_the_tiny_archive_has_no_problems(archive):
     assert formatted(archive) == []
 
 
-@pytest.mark.parametrize("case", case_files(), ids=lambda p: p.stem)
-def test_case(case: Path, archive: Path):
-    header, expected, text = read_case(case)
-    if "place" in header:
-        write(archive, header["place"], text)
-    else:
-        target = archive / header["append"]
-        target.write_text(target.read_text("utf-8") + text, encoding="utf-8")
-    assert formatted(archive) == expected
+def test_every_corpus_file_has_a_case_and_every_case_a_file():
+    files = {p.name for p in CORPUS.iterdir() if p.suffix in (".md", ".yml")}
+    named = [case["file"] for case in CASES]
+    assert sorted(named) == sorted(files)
+    assert all(set(case) == {"file", "target", "expect"} for case in CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[Path(case["file"]).stem for case in CASES])
+def test_case(case: dict, archive: Path):
+    target = archive / case["target"]
+    original = target.read_bytes() if target.exists() else b""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(original + (CORPUS / case["file"]).read_bytes())
+    assert formatted(archive) == case["expect"]
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -280,30 +262,3 @@ def test_the_seed_article_warns_with_the_real_vocabulary(monkeypatch):
     stale = [p.message for p in run_checks(Project(REPO), [REPO / SEED]) if p.rule == "stale-title"]
     assert any("'the current Biden administration'" in m and "2021-01-20 to 2025-01-20" in m for m in stale), stale
     assert any("'former US President Donald Trump'" in m and "from 2025-01-20" in m for m in stale), stale
-
-
-# -- every command is documented --------------------------------------------------------------
-
-
-def test_every_command_has_help_and_a_row_in_the_readme(capsys):
-    parser = cli.make_parser()
-    subparsers = next(a for a in parser._actions if a.dest == "command")
-    readme = (REPO / "README.md").read_text("utf-8")
-    table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
-    documented = set(re.findall(r"^\| `([a-z-]+)[ `]", table, re.M))
-    helps = {choice.dest: choice.help for choice in subparsers._choices_actions}
-    for name in cli.COMMANDS:
-        assert name in subparsers.choices
-        assert helps.get(name), f"{name} has no help text"
-        assert name in documented, f"{name} is missing from the README's Commands table"
-        with pytest.raises(SystemExit) as exit_:
-            cli.main([name, "--help"])
-        assert exit_.value.code == 0
-        assert capsys.readouterr().out.startswith("usage:")
-    # Every option too: in its command's row, or (--root) in the sentence for all commands.
-    rows = {m[1]: m[0] for m in re.finditer(r"^\| `([a-z-]+)[ `].*$", table, re.M)}
-    assert "Every command also takes `--root DIR`" in table
-    for name, command in subparsers.choices.items():
-        options = {o for action in command._actions for o in action.option_strings if o.startswith("--")}
-        for option in sorted(options - {"--help", "--root"}):
-            assert option in rows[name], f"{name} {option} is missing from its row in the README's Commands table"
