@@ -1,4 +1,5 @@
-"""Regenerate the generator's golden files: ``python -m tests.golden``.
+"""Regenerate the generator's golden files: ``python -m tests.golden`` (this set alone;
+``python -m tests.regenerate`` rewrites every golden set).
 
 Reads the fixture archive in ``tests/golden/archive/`` and writes every generated page to
 ``tests/golden/expected/``. Review the git diff of ``expected/`` before committing it.

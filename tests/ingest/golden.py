@@ -1,8 +1,11 @@
 """Golden fixtures of ``ingest``: each raw input in inputs/ beside its expected article in expected/.
 
-Regenerate the expected files (after a deliberate change to the rules, then read the diff):
+Regenerate the expected files (after a deliberate change to the rules, then read the diff),
+with every other golden set:
 
-    .venv/bin/python -m tests.ingest.regenerate
+    .venv/bin/python -m tests.regenerate
+
+or this set alone: ``.venv/bin/python -m tests.ingest.regenerate``.
 """
 
 from __future__ import annotations
