@@ -66,22 +66,35 @@ PAGE = (
 
 def test_a_thin_preview_keeps_the_changed_pages_and_links_the_rest_to_the_published_site(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    for name in ("index.html", "about/index.html", "a/new/index.html", "a/other/index.html", "assets/main.css"):
+    names = ("index.html", "about/index.html", "a/new/index.html", "a/other/index.html", "assets/main.css")
+    for name in (*names, "t/x/page-2/index.html", "t/x/page-3/index.html"):
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(PAGE if name.startswith("a/") else "x", encoding="utf-8")
+    (site / "t/x/page-2/index.html").write_text('<body><a href="../../../a/new/">new</a></body>', encoding="utf-8")
+    (site / "t/x/page-3/index.html").write_text('<body><a href="../../../a/old/">old</a></body>', encoding="utf-8")
     (site / "feeds").mkdir()
     (site / "feeds" / "all.xml").write_text("<rss/>", encoding="utf-8")
-    report = {"added": [{"url": "/a/new/"}], "changed": [{"url": "/a/other/"}, {"url": "/feeds/all.xml"}, {"url": "x"}]}
+    changed = ["/a/other/", "/feeds/all.xml", "x", "/t/x/page-2/", "/t/x/page-3/"]
+    report = {"added": [{"url": "/a/new/"}], "changed": [{"url": url} for url in changed]}
     out = tmp_path / "thin"
     published = "https://org.github.io/archive/"
     kept = thin_script().thin(site, report, out, published, "7", "https://github.com/org/archive/pull/7")
-    assert kept == ["a/new/index.html", "a/other/index.html", "feeds/all.xml"]
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+    pages = [
         "a/new/index.html",
         "a/other/index.html",
         "feeds/all.xml",
-        "index.html",  # a landing page: the home page did not change
+        "t/x/page-2/index.html",
+        "t/x/page-3/index.html",
     ]
+    assert kept == pages
+    # index.html: a landing page, as the home page did not change
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(
+        [*pages, "index.html"]
+    )
+    # A later page of a listing that lists an added article is kept; one that only shifted is a note.
+    assert 'href="../../../a/new/"' in (out / "t/x/page-2/index.html").read_text(encoding="utf-8")
+    note = (out / "t/x/page-3/index.html").read_text(encoding="utf-8")
+    assert "only because an entry" in note and f'href="{published}t/x/page-3/"' in note
     page = (out / "a/new/index.html").read_text(encoding="utf-8")
     assert f'href="{published}assets/main.css"' in page and f'src="{published}javascripts/archive-search.js"' in page
     assert f'href="{published}"' in page and f'href="{published}about/"' in page  # unchanged pages: published

@@ -12,6 +12,9 @@ configuration gets the whole site instead. Standard library only.
   does not hold (an unchanged page, the theme's styles and scripts, images) is made an absolute
   address on the published site, URL; links between the copied pages stay relative;
 - adds a banner at the top of each page: a preview of pull request N, with its address;
+- writes, instead of a page 2 and on of a listing (``.../page-N/``) that links to no page the
+  pull request adds (it changed only because an entry moved across a page boundary), a short
+  note linking to the published page: at 10,000 articles such pages are most of the changed ones;
 - writes OUT/index.html listing the copied pages when the home page did not change.
 
 Search in a thin preview is the published site's: the search script is loaded from the published
@@ -32,6 +35,7 @@ from urllib.parse import urljoin, urlsplit
 
 ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
 BODY = re.compile(r"<body\b[^>]*>", re.I)
+PAGINATED = re.compile(r"/page-[0-9]+/index\.html$")
 URL_PATH = re.compile(r"/(?:[a-z0-9][a-z0-9-]*/)*(?:[a-z0-9][a-z0-9-]*\.xml)?")
 
 
@@ -52,23 +56,34 @@ def banner(number: str, pull_url: str, published: str) -> str:
     )
 
 
+def target(value: str, page: str):
+    """The site file a relative link of ``page`` leads to, with the parsed address; None for an
+    absolute or in-page link."""
+    value = html.unescape(value)
+    if not value or value.startswith(("#", "/")) or urlsplit(value).scheme:
+        return None
+    parts = urlsplit(urljoin("https://preview.invalid/" + page, value))
+    if parts.netloc != "preview.invalid":
+        return None
+    path = parts.path.lstrip("/")
+    return (path + "index.html" if path.endswith("/") or not path else path), parts
+
+
+def links(text: str, page: str) -> set[str]:
+    return {found[0] for match in ATTRIBUTE.finditer(text) if (found := target(match[2], page))}
+
+
 def rewrite(text: str, page: str, kept: set[str], published: str) -> str:
     """Relative links of ``page`` (a path in the site) to files not in ``kept`` made absolute."""
-    base = "https://preview.invalid/" + page
 
     def replace(match: re.Match) -> str:
-        value = html.unescape(match[2])
-        if not value or value.startswith(("#", "/")) or urlsplit(value).scheme:
+        found = target(match[2], page)
+        if found is None or found[0] in kept:
             return match[0]
-        target = urlsplit(urljoin(base, value))
-        if target.netloc != "preview.invalid":
-            return match[0]
-        path = target.path.lstrip("/")
-        file = path + "index.html" if path.endswith("/") or not path else path
-        if file in kept:
-            return match[0]
-        absolute = published + path + (f"?{target.query}" if target.query else "")
-        absolute += f"#{target.fragment}" if target.fragment else ""
+        target_ = found[1]
+        path = target_.path.lstrip("/")
+        absolute = published + path + (f"?{target_.query}" if target_.query else "")
+        absolute += f"#{target_.fragment}" if target_.fragment else ""
         return f'{match[1]}="{html.escape(absolute)}"'
 
     return ATTRIBUTE.sub(replace, text)
@@ -81,18 +96,33 @@ def thin(site: Path, report: dict, out: Path, published: str, number: str, pull_
             file = page_file(row.get("url", "")) if isinstance(row, dict) else None
             if file and (site / file).is_file() and file not in files:
                 files.append(file)
-    kept = set(files)  # a link to the home page, when it did not change, goes to the published one
+    # Page 2 and on of a listing change when an article is added or removed before them, but
+    # only by one entry moving across each page boundary. Unless such a page links to a page the
+    # pull request adds, the preview holds a short note sending to the published page instead.
+    added = {page_file(row.get("url", "")) for row in report.get("added") or [] if isinstance(row, dict)}
+    texts = {file: (site / file).read_text(encoding="utf-8") for file in files if file.endswith(".html")}
+    shifted = {file for file in texts if PAGINATED.search(file) and not links(texts[file], file) & added}
+    kept = set(files) - shifted  # a link to the home page, when it did not change, goes to the published one
     out.mkdir(parents=True, exist_ok=False)
     notice = banner(number, pull_url, published)
     for file in files:
-        target = out / file
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not file.endswith(".html"):
-            shutil.copyfile(site / file, target)
-            continue
-        text = rewrite((site / file).read_text(encoding="utf-8"), file, kept, published)
-        text = BODY.sub(lambda m: m[0] + notice, text, count=1)
-        target.write_text(text, encoding="utf-8")
+        path = out / file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if file in shifted:
+            address = html.escape(published + file.removesuffix("index.html"))
+            path.write_text(
+                '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Unchanged in this preview</title>'
+                f'<link rel="canonical" href="{address}"></head><body>{notice}'
+                '<main style="font:16px/1.5 system-ui,sans-serif;padding:1em"><p>This page of a listing changes '
+                "only because an entry moves to or from the next page; it lists none of the articles the pull "
+                f'request adds. <a href="{address}">The published page</a>.</p></main></body></html>\n',
+                encoding="utf-8",
+            )
+        elif file in texts:
+            text = rewrite(texts[file], file, kept, published)
+            path.write_text(BODY.sub(lambda m: m[0] + notice, text, count=1), encoding="utf-8")
+        else:
+            shutil.copyfile(site / file, path)
     if "index.html" not in files:
         rows = "".join(
             f'<li><a href="{html.escape(f.removesuffix("index.html") or "./")}">/{html.escape(f.removesuffix("index.html"))}</a></li>'
@@ -124,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     report = json.loads(args.report.read_text(encoding="utf-8"))
     files = thin(args.site, report, args.out, args.published, args.number, args.pull_url)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
-    print(f"thin preview: {len(files)} pages of {args.site} kept, {size:,} bytes in {args.out}")
+    notes = sum(1 for f in files if PAGINATED.search(f) and "only because an entry" in (args.out / f).read_text())
+    print(f"thin preview: {len(files)} pages ({notes} of them notes on shifted listing pages), {size:,} bytes")
     return 0
 
 

@@ -204,7 +204,11 @@ class Rehearsal:
             f"\tinsteadOf = https://github.com/{FULL_NAME}\n"
             '[protocol "file"]\n\tallow = always\n'
             "[init]\n\tdefaultBranch = main\n"
-            "[advice]\n\tdetachedHead = false\n",
+            "[advice]\n\tdetachedHead = false\n"
+            # Honoured only from this (global) configuration: every fetch from origin.git packs
+            # through race_hook.py, which does nothing unless race_next_fetch() armed it.
+            f"[uploadpack]\n\tpackObjectsHook = {sys.executable} {Path(__file__).with_name('race_hook.py')} "
+            f"{self.out / 'race.json'}\n",
             encoding="utf-8",
         )
         (self.home / ".actrc").write_text("", encoding="utf-8")
@@ -263,6 +267,14 @@ class Rehearsal:
         self.git("checkout", "-q", "--detach", base)
         self.git("merge", "-q", "--no-ff", "-m", message, head)
         return self.sha()
+
+    def race_next_fetch(self, folder: str) -> None:
+        """The next fetch of gh-pages from origin moves it on: a commit adding ``folder/``, as a
+        preview published by another run between this run's fetch and its push."""
+        (self.out / "race.json").write_text(json.dumps({"folder": folder}), encoding="utf-8")
+
+    def raced(self) -> bool:
+        return not (self.out / "race.json").exists()
 
     def gh_pages(self) -> dict:
         """The gh-pages branch of origin: its commits and its top-level entries."""

@@ -6,10 +6,16 @@ second-push    #1 changes the article: the preview is updated and the same comme
 fork           #2 comes from a fork: its report is posted as text and nothing is published; a
                label added by someone without write access changes nothing; the label added by a
                maintainer publishes pr-2/; a new push removes the label.
-crafted        artifacts no Preview run of this repository makes (a symbolic link, a path out
-               of the artifact, another head commit, a size the listing says is too large, a
-               site that unpacks too large, a pull-request number that is not a number):
-               nothing is published from them and no comment is written.
+crafted        artifacts no Preview run of this repository makes (a path out of the artifact,
+               another head commit, a size the listing says is too large, a site that unpacks
+               too large, a pull-request number that is not a number): nothing is published
+               and no comment is written. And a symbolic link: download-artifact writes it as a
+               plain file holding the link's text, which is published as such (no link on
+               gh-pages, nothing outside pr-1/).
+theme          #3 changes a stylesheet: its preview is the whole site; closed, it is removed.
+race           gh-pages moves between a run's fetch and its push (another run's preview lands
+               then): the deploy and the publish each try again from the new gh-pages, and
+               neither loses the other's folder.
 merge          #1 is merged: Deploy publishes the site at the root of gh-pages, in one commit,
                keeping the live previews.
 close          #1 is closed: pr-1/ is removed and its comment says so.
@@ -165,11 +171,8 @@ def fork(r: Rehearsal, ctx: dict) -> dict:
     main = r.origin_git("rev-parse", "main")
     head = r.commit_files(
         main,
-        {
-            FORK_ARTICLE: article("Fork article", "Written in a fork.", "2025-06-11"),
-            "docs/stylesheets/archive.css": (r.clone / "docs/stylesheets/archive.css").read_text() + "\n/* fork */\n",
-        },
-        "Add an article and change a stylesheet, from a fork",
+        {FORK_ARTICLE: article("Fork article", "Written in a fork.", "2025-06-11")},
+        "Add an article from a fork",
     )
     r.open_pull(2, head, "fork-article", "outsider/archive", "outsider")
     merge = r.push_pull(2, head)
@@ -204,11 +207,9 @@ def fork(r: Rehearsal, ctx: dict) -> dict:
     approved = act_target(r, "labeled", 2, "maintainer", "preview-publish.yml", label={"name": "preview-fork"})
     succeeded(approved, "Find the build", "Publish the preview", "Comment on the pull request")
     expect("pr-2" in r.gh_pages()["top"], "pr-2/ was not published after the maintainer's approval")
-    # It changes a stylesheet, not only articles: the whole site, not a thin preview.
-    expect("/* fork */" in (r.pages_file("pr-2/stylesheets/archive.css") or ""), "pr-2/ lacks its stylesheet")
-    expect(any(p.startswith("pr-2/assets/") for p in r.pages_files("pr-2")), "pr-2/ is not the whole site")
     patches = r.standin.requests("PATCH", r"/issues/comments/", mark)
     expect(len(patches) == 1 and f"{PAGES_URL}pr-2/" in patches[0]["body"]["body"], "the comment has no link")
+    thin_preview(r, 2, r.pages_file(f"pr-2/{FORK_ARTICLE_URL}index.html") or "", patches[0]["body"]["body"])
     out["label_by_maintainer"] = "published"
 
     # A new push withdraws the approval.
@@ -344,6 +345,67 @@ def merge(r: Rehearsal, ctx: dict) -> dict:
     return {"deploy_seconds": round(deploy.seconds), "gh_pages_commits": pages["commits"], "kept": sorted(previews)}
 
 
+def theme(r: Rehearsal, ctx: dict) -> dict:
+    """#3 changes a stylesheet: every page may change, so its preview is the whole site; closed,
+    it is removed."""
+    main = r.origin_git("rev-parse", "main")
+    css = (r.clone / "docs/stylesheets/archive.css").read_text(encoding="utf-8") + "\n/* pull request 3 */\n"
+    head = r.commit_files(main, {"docs/stylesheets/archive.css": css}, "Change the stylesheet")
+    r.open_pull(3, head, "stylesheet", FULL_NAME, "contributor")
+    merge = r.push_pull(3, head)
+    preview, run_ = r.preview(3, "opened", merge)
+    succeeded(preview, "Build the preview")
+    expect("the preview is the whole site" in preview.text, "no notice of a whole-site preview")
+    succeeded(r.publish(run_), "Publish the preview", "Comment on the pull request")
+    expect("/* pull request 3 */" in (r.pages_file("pr-3/stylesheets/archive.css") or ""), "pr-3/ lacks its stylesheet")
+    files = r.pages_files("pr-3")
+    expect(any(p.startswith("pr-3/assets/") for p in files), "pr-3/ is not the whole site")
+    r.state.pulls[3].update(state="closed")
+    succeeded(act_target(r, "closed", 3, "contributor", "preview-cleanup.yml"), "Remove the preview")
+    expect("pr-3" not in r.gh_pages()["top"], "pr-3/ was not removed")
+    return {"pr3_files": len(files), "closed": "pr-3/ removed"}
+
+
+def race(r: Rehearsal, ctx: dict) -> dict:
+    """gh-pages moves between a run's fetch and its push (race_hook.py): nothing is lost."""
+    out = {}
+    # A deploy (run again by hand: workflow_dispatch) while a preview is published.
+    r.race_next_fetch("pr-99")
+    main = r.origin_git("rev-parse", "main")
+    event = {"ref": "refs/heads/main", "inputs": {}, "repository": r.repository(), "sender": {"login": "maintainer"}}
+    deploy = r.act("workflow_dispatch", "deploy.yml", event, at=main, actor="maintainer")
+    succeeded(deploy, "Build the site", "Publish to gh-pages")
+    expect(r.raced(), "the deploy did not fetch gh-pages: no race happened")
+    expect("gh-pages moved while deploying: trying again" in deploy.text, "the deploy did not try again")
+    pages = r.gh_pages()
+    expect({"pr-99", "pr-1", "pr-2", "index.html"} <= set(pages["top"]), f"a preview was lost: {pages['top']}")
+    expect(pages["commits"] == 1, f"gh-pages is not one commit: {pages['commits']}")
+    out["deploy"] = "tried again; the preview published meanwhile kept; one commit"
+    # A preview published while another preview is: the crafted symlink artifact of #1 (it
+    # differs from pr-1/, so there is something to push), then the real one again.
+    r.race_next_fetch("pr-98")
+    crafted_run = next(run_ for run_ in r.state.runs.values() if run_.artifact and run_.artifact.stem == "symlink")
+    publish = r.publish(crafted_run)
+    succeeded(publish, "Publish the preview")
+    expect(r.raced(), "the publish did not fetch gh-pages: no race happened")
+    expect("gh-pages moved: trying again" in publish.text, "the publish did not try again")
+    top = set(r.gh_pages()["top"])
+    expect({"pr-98", "pr-99", "pr-1", "pr-2", "index.html"} <= top, f"something was lost: {sorted(top)}")
+    real = max(
+        (run_ for run_ in r.state.runs.values() if run_.artifact is None and run_.head_sha == ctx["pr1_head"]), key=_id
+    )
+    succeeded(r.publish(real), "Publish the preview")
+    out["publish"] = "tried again; both previews kept"
+    # The folders the other runs published go as their pull requests close.
+    for number in (98, 99):
+        r.open_pull(number, ctx["pr1_head"], f"other-{number}", FULL_NAME, "contributor")
+        r.state.pulls[number]["state"] = "closed"
+        succeeded(act_target(r, "closed", number, "maintainer", "preview-cleanup.yml"), "Remove the preview")
+    top = set(r.gh_pages()["top"])
+    expect(not {"pr-98", "pr-99"} & top and {"pr-1", "pr-2"} <= top, f"closing #98 and #99 left {sorted(top)}")
+    return out
+
+
 def close(r: Rehearsal, ctx: dict) -> dict:
     r.state.pulls[1].update(state="closed")
     mark = len(r.standin.log)
@@ -404,6 +466,8 @@ SCENARIOS = {
     "second-push": second_push,
     "fork": fork,
     "crafted": crafted,
+    "theme": theme,
+    "race": race,
     "merge": merge,
     "close": close,
 }
