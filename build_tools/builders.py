@@ -30,8 +30,7 @@ import sys
 from pathlib import Path
 
 from .caches import KeyUnavailable, folder_digest, keyed_digest, memo_key
-from .generators import GENERATED, page_url
-from .pipeline import Project
+from .layout import ARTICLES_DIR, GENERATED, Project, page_url
 
 PACKAGE = Path(__file__).resolve().parent
 STAMP = ".build-stamp.json"
@@ -44,7 +43,7 @@ def shaping_digest(project: Project) -> str:
     """A digest of everything that shapes every page (what the build stamp is keyed over)."""
     digest = hashlib.sha256()
     inputs = [
-        project.root / "mkdocs.yml",
+        project.config,
         *sorted((project.root / "overrides").rglob("*")),
         *sorted(PACKAGE.rglob("*.py")),
     ]
@@ -157,8 +156,8 @@ def unfinished(docs: Path, built: Path) -> str:
     ]
     missing = [name for name in pages if not (built / page_url(name) / "index.html").is_file()]
     if missing:
-        articles = [name for name in pages if name.startswith("articles/")]
-        lost = [name for name in missing if name.startswith("articles/")]
+        articles = [name for name in pages if name.startswith(ARTICLES_DIR + "/")]
+        lost = [name for name in missing if name.startswith(ARTICLES_DIR + "/")]
         return (
             f"the built site lacks {len(missing)} of the {len(pages)} generated pages "
             f"({len(lost)} of {len(articles)} articles), e.g. {page_url(missing[0])}index.html"

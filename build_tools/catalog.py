@@ -10,13 +10,12 @@ import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from .layout import ENTITY_KINDS, Key
 from .problems import Problem
 from .readers import Article, Vocabulary, unknown_id_problems
-from .schema import ENTITY_KINDS, VocabularyEntry
+from .schema import VocabularyEntry
 
-Key = tuple[str, str]  # (kind, id), e.g. ("actors", "vladimir-putin")
 RELATED_WINDOW = 100  # per tag, candidates are the articles nearest in time on either side
-SINGULAR = {"actors": "actor", "topics": "topic", "places": "place"}
 
 
 def newest_first(article: Article) -> tuple:
@@ -96,7 +95,7 @@ class Catalog:
         return digest.digest()
 
     def keys_of(self, article: Article) -> list[Key]:
-        """The article's actors, topics and places that are in the vocabulary, in that order."""
+        """The article's tags that are in the vocabulary, kind by kind in the order of layout.KINDS."""
         known = self._keys.get(id(article))
         if known is not None:
             return known

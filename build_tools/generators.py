@@ -19,13 +19,27 @@ from dataclasses import dataclass
 
 import yaml
 
-from .catalog import SINGULAR, Catalog, Key
+from .catalog import Catalog
 from .feeds import atom_feed
+from .layout import (
+    ARCHIVE_PAGE,
+    ENTITY_KINDS,
+    HOME_PAGE,
+    KIND,
+    MENU_KINDS,
+    SEARCH_PAGE,
+    Key,
+    article_page,
+    entity_page,
+    feed_path,
+    month_page,
+    overview_page,
+    page_url,
+    year_page,
+)
 from .readers import Article
-from .schema import ENTITY_KINDS, VocabularyEntry
+from .schema import VocabularyEntry
 
-GENERATED = ("index.md", "articles", "actors", "topics", "places", "archive", "feeds")
-KIND_TITLES = {"actors": "Actors", "topics": "Topics", "places": "Places"}
 MONTHS = [
     "January",
     "February",
@@ -47,8 +61,6 @@ RELATED = 5
 COMPANIONS = 8
 ENTITY_PAGE_SIZE = 100  # articles per actor/topic/place page; older ones on /page-2/ etc.
 YEAR_PAGE_LIMIT = 300  # above this, a year page links to month pages instead of listing
-SEARCH_TYPES = {"actors": "Actor", "topics": "Topic", "places": "Place"}
-SCHEMA_TYPES = {"person": "Person", "places": "Place", "topics": "Thing"}
 
 
 def long_date(value) -> str:
@@ -89,31 +101,10 @@ def frontmatter(fields: dict) -> str:
     return f"---\n{dumped}---\n\n"
 
 
-def entity_path(key: Key, page: int = 1) -> str:
-    return f"{key[0]}/{key[1]}.md" if page == 1 else f"{key[0]}/{key[1]}/page-{page}.md"
-
-
-def feed_path(key: Key | None = None) -> str:
-    return "feeds/all.xml" if key is None else f"feeds/{key[0]}/{key[1]}.xml"
-
-
-def page_url(path: str) -> str:
-    """The site-relative URL MkDocs gives a page path (``use_directory_urls``)."""
-    if path == "index.md":
-        return ""
-    if path.endswith("/index.md"):
-        return path[: -len("index.md")]
-    return path[: -len(".md")] + "/"
-
-
 def json_for_html(data: dict) -> str:
     """JSON that is safe inside <script>: no "<", ">" or "&" can end or confuse the element."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def article_path(article: Article) -> str:
-    return f"articles/{article.year}/{article.slug}.md"
 
 
 def link(from_page: str, to_page: str) -> str:
@@ -192,13 +183,13 @@ class PageGenerator:
         return jobs
 
     def archive_wide_pages(self) -> dict[str, str]:
-        out = {"index.md": self.home(), feed_path(): self.feed(None), "archive/index.md": self.archive_overview()}
+        out = {HOME_PAGE: self.home(), feed_path(): self.feed(None), ARCHIVE_PAGE: self.archive_overview()}
         for kind in ENTITY_KINDS:
-            out[f"{kind}/index.md"] = self.overview(kind)
+            out[overview_page(kind)] = self.overview(kind)
         return out
 
     def article_page(self, article: Article) -> dict[str, str]:
-        return {article_path(article): self.article(article)}
+        return {article_page(article.year, article.slug): self.article(article)}
 
     def entity_and_feed(self, key: Key) -> dict[str, str]:
         return {**self.entity_pages(key), feed_path(key): self.feed(key)}
@@ -207,11 +198,11 @@ class PageGenerator:
 
     def article_item(self, page: str, article: Article, show_date: bool = True) -> str:
         date = f" <small>{long_date(article.meta.date)}</small>" if show_date else ""
-        return f"- [{inline(article.meta.title)}]({link(page, article_path(article))}){date}"
+        return f"- [{inline(article.meta.title)}]({link(page, article_page(article.year, article.slug))}){date}"
 
     def entity_item(self, page: str, key: Key, count: int | None = None) -> str:
         suffix = f" ({count})" if count is not None else ""
-        return f"[{inline(self.catalog.entry(key).name)}]({link(page, entity_path(key))}){suffix}"
+        return f"[{inline(self.catalog.entry(key).name)}]({link(page, entity_page(key))}){suffix}"
 
     def article_list(self, page: str, articles: Iterable[Article], show_date: bool = True) -> str:
         return "\n".join(self.article_item(page, a, show_date) for a in articles)
@@ -219,7 +210,7 @@ class PageGenerator:
     # -- pages -----------------------------------------------------------------------------
 
     def article(self, article: Article) -> str:
-        page = article_path(article)
+        page = article_page(article.year, article.slug)
         meta = article.meta
         keys = self.catalog.keys_of(article)
         fields = {
@@ -227,8 +218,8 @@ class PageGenerator:
             "description": meta.summary,
             "date": meta.date.isoformat(),
             "tags": [self.catalog.entry(k).name for k in keys],
-            "tag_links": [f"{k[0]}/{k[1]}/" for k in keys],
-            "tag_kinds": [SINGULAR[k[0]] for k in keys],
+            "tag_links": [page_url(entity_page(k)) for k in keys],
+            "tag_kinds": [KIND[k[0]].singular for k in keys],
             "search_type": "Article",
         }
         if meta.updated:
@@ -277,8 +268,8 @@ class PageGenerator:
             "mainEntityOfPage": url,
             "publisher": {"@type": "Organization", "name": "Explainer Archive", "url": self.site_url},
         }
-        about = [self.thing(k) for k in keys if k[0] == "topics"]
-        mentions = [self.thing(k) for k in keys if k[0] != "topics"]
+        about = [self.thing(k) for k in keys if KIND[k[0]].jsonld == "about"]
+        mentions = [self.thing(k) for k in keys if KIND[k[0]].jsonld != "about"]
         if about:
             data["about"] = about
         if mentions:
@@ -292,8 +283,8 @@ class PageGenerator:
 
     def thing(self, key: Key) -> dict:
         entry = self.catalog.entry(key)
-        kind = SCHEMA_TYPES.get(key[0]) or ("Person" if entry.kind == "person" else "Organization")
-        thing = {"@type": kind, "name": entry.name, "url": self.site_url + page_url(entity_path(key))}
+        kind = KIND[key[0]].schema_type or ("Person" if entry.kind == "person" else "Organization")
+        thing = {"@type": kind, "name": entry.name, "url": self.site_url + page_url(entity_page(key))}
         if entry.wikidata:
             thing["sameAs"] = f"https://www.wikidata.org/wiki/{entry.wikidata}"
         return thing
@@ -322,25 +313,25 @@ class PageGenerator:
     def entity_pages(self, key: Key) -> dict[str, str]:
         articles = self.catalog.by_entity.get(key, [])
         chunks = [articles[i : i + ENTITY_PAGE_SIZE] for i in range(0, len(articles), ENTITY_PAGE_SIZE)] or [[]]
-        return {entity_path(key, n): self.entity(key, n, chunk, len(chunks)) for n, chunk in enumerate(chunks, 1)}
+        return {entity_page(key, n): self.entity(key, n, chunk, len(chunks)) for n, chunk in enumerate(chunks, 1)}
 
     def entity(self, key: Key, number: int = 1, shown: list[Article] | None = None, total_pages: int = 1) -> str:
-        page = entity_path(key, number)
+        page = entity_page(key, number)
         entry: VocabularyEntry = self.catalog.entry(key)
         articles = self.catalog.by_entity.get(key, [])
         shown = articles[:ENTITY_PAGE_SIZE] if shown is None else shown
         title = entry.name if number == 1 else f"{entry.name} (page {number})"
         fields = {"title": title, "description": entry.description, "feed": feed_path(key)}
         if number == 1 and articles:  # an entry no article uses is not a search result
-            fields["search_type"] = SEARCH_TYPES[key[0]]
+            fields["search_type"] = KIND[key[0]].search_type
         parts = [frontmatter(fields), f"# {inline(title)}\n", inline(entry.description) + "\n"]
-        facts = [f"{SINGULAR[key[0]].capitalize()} · {plural(len(articles), 'article')}"]
+        facts = [f"{KIND[key[0]].singular.capitalize()} · {plural(len(articles), 'article')}"]
         if entry.wikidata:
             facts.append(f"[Wikidata {entry.wikidata}](https://www.wikidata.org/wiki/{entry.wikidata})")
         facts.append(f"[Atom feed]({link(page, feed_path(key))})")
         if articles:
-            query = urllib.parse.urlencode({SINGULAR[key[0]]: entry.name})
-            facts.append(f"[Search these articles](<{link(page, 'search.md')}?{query}>)")
+            query = urllib.parse.urlencode({KIND[key[0]].singular: entry.name})
+            facts.append(f"[Search these articles](<{link(page, SEARCH_PAGE)}?{query}>)")
         parts.append(f'<p class="entity-facts" data-pagefind-ignore="all" markdown>{" · ".join(facts)}</p>\n')
         # Only the name and description are search text; the lists below are links.
         parts.append('<div class="entity-lists" data-pagefind-ignore="all" markdown>\n')
@@ -358,7 +349,7 @@ class PageGenerator:
         return "\n".join(p for p in parts if p)
 
     def entity_background(self, key: Key, articles: list[Article]) -> list[str]:
-        page = entity_path(key)
+        page = entity_page(key)
         parts = []
         if articles:
             parts.append("## Coverage over time\n\n" + self.timeline(articles))
@@ -368,7 +359,7 @@ class PageGenerator:
             near = [(k, n) for k, n in companions if k[0] == kind][:COMPANIONS]
             if near:
                 items = ", ".join(self.entity_item(page, k, n) for k, n in near)
-                lines.append(f"- **{KIND_TITLES[kind]}:** {items}")
+                lines.append(f"- **{KIND[kind].title}:** {items}")
         if lines:
             parts.append("## Most often involved\n\n" + "\n".join(lines) + "\n")
         return parts
@@ -376,22 +367,22 @@ class PageGenerator:
     def pager(self, key: Key, number: int, total: int) -> str:
         if total == 1:
             return ""
-        page = entity_path(key, number)
+        page = entity_page(key, number)
         links = []
         if number > 1:
-            links.append(f"[← Newer articles]({link(page, entity_path(key, number - 1))})")
+            links.append(f"[← Newer articles]({link(page, entity_page(key, number - 1))})")
         links.append(f"Page {number} of {total}")
         if number < total:
-            links.append(f"[Older articles →]({link(page, entity_path(key, number + 1))})")
+            links.append(f"[Older articles →]({link(page, entity_page(key, number + 1))})")
         return '<nav class="pager" aria-label="Pages" markdown>' + " · ".join(links) + "</nav>\n"
 
     def feed(self, key: Key | None) -> str:
         if key is None:
-            title, subtitle, articles, page = "Explainer Archive", "All articles", self.catalog.articles, "index.md"
+            title, subtitle, articles, page = "Explainer Archive", "All articles", self.catalog.articles, HOME_PAGE
         else:
             entry = self.catalog.entry(key)
             title, subtitle = f"Explainer Archive: {entry.name}", entry.description
-            articles, page = self.catalog.by_entity.get(key, []), entity_path(key)
+            articles, page = self.catalog.by_entity.get(key, []), entity_page(key)
         return atom_feed(
             feed_id=self.site_url + feed_path(key),
             title=title,
@@ -405,46 +396,46 @@ class PageGenerator:
     def year_pages(self, year: int) -> dict[str, str]:
         articles = self.catalog.by_year[year]
         if len(articles) <= YEAR_PAGE_LIMIT:
-            return {f"archive/{year}.md": self.year(year)}
-        pages = {f"archive/{year}.md": self.year(year, by_month_pages=True)}
+            return {year_page(year): self.year(year)}
+        pages = {year_page(year): self.year(year, by_month_pages=True)}
         for month, group in _group(articles, lambda a: a.meta.date.month):
-            path = f"archive/{year}/{month:02d}.md"
+            path = month_page(year, month)
             title = f"{MONTHS[month - 1]} {year}"
             head = frontmatter({"title": title}) + f"# {title}\n\n{plural(len(group), 'article')}.\n\n"
             pages[path] = head + self.article_list(path, group) + "\n"
         return pages
 
     def year(self, year: int, by_month_pages: bool = False) -> str:
-        page = f"archive/{year}.md"
+        page = year_page(year)
         articles = self.catalog.by_year[year]
         parts = [frontmatter({"title": f"{year}"}), f"# {year}\n", f"{plural(len(articles), 'article')}.\n"]
         for month, group in _group(articles, lambda a: a.meta.date.month):
             if by_month_pages:
-                target = f"archive/{year}/{month:02d}.md"
+                target = month_page(year, month)
                 parts.append(f"- [{MONTHS[month - 1]}]({link(page, target)}) ({plural(len(group), 'article')})")
             else:
                 parts.append(f"## {MONTHS[month - 1]}\n\n{self.article_list(page, group)}\n")
         return "\n".join(parts) + "\n"
 
     def archive_overview(self) -> str:
-        page = "archive/index.md"
+        page = ARCHIVE_PAGE
         lines = [
-            f"- [{year}]({link(page, f'archive/{year}.md')}) ({plural(len(arts), 'article')})"
+            f"- [{year}]({link(page, year_page(year))}) ({plural(len(arts), 'article')})"
             for year, arts in sorted(self.catalog.by_year.items(), reverse=True)
         ]
         body = "\n".join(lines) or "No articles yet."
         return frontmatter({"title": "Archive"}) + f"# Archive\n\nArticles by year.\n\n{body}\n"
 
     def overview(self, kind: str) -> str:
-        page = f"{kind}/index.md"
-        title = KIND_TITLES[kind]
+        page = overview_page(kind)
+        title = KIND[kind].title
         rows = ["| Name | Articles | About |", "| --- | ---: | --- |"]
         for entry, count in self.catalog.entries(kind):
             rows.append(f"| {self.entity_item(page, (kind, entry.id))} | {count} | {inline(entry.description)} |")
         return frontmatter({"title": title}) + f"# {title}\n\n" + "\n".join(rows) + "\n"
 
     def home(self) -> str:
-        page = "index.md"
+        page = HOME_PAGE
         catalog = self.catalog
         parts = [
             frontmatter({"title": "Home", "description": "Explainers on the news, linked by who and what they cover."}),
@@ -455,11 +446,11 @@ class PageGenerator:
             + (self.article_list(page, catalog.articles[:HOME_LATEST]) or "No articles yet.")
             + "\n",
         ]
-        for kind in ("topics", "actors", "places"):
+        for kind in (k.name for k in MENU_KINDS):
             top = [(e, n) for e, n in catalog.entries(kind) if n][:HOME_TOP]
             if top:
                 items = "\n".join(f"- {self.entity_item(page, (kind, e.id), n)}" for e, n in top)
-                more = f"[All {kind}]({link(page, f'{kind}/index.md')})"
+                more = f"[All {kind}]({link(page, overview_page(kind))})"
                 parts.append(f"## Most covered {kind}\n\n{items}\n\n{more}\n")
         return "\n".join(parts)
 

@@ -28,8 +28,8 @@ from watchdog.observers import Observer
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from build_tools.builders import build_stamp, copy_site, previous_stamp  # noqa: E402
-from build_tools.generators import GENERATED  # noqa: E402
-from build_tools.pipeline import Project, generate  # noqa: E402
+from build_tools.layout import GENERATED, Project, page_source  # noqa: E402
+from build_tools.pipeline import generate  # noqa: E402
 from build_tools.problems import InputError  # noqa: E402
 from build_tools.sanitize import clean_html, clean_text, is_generated_page, removed  # noqa: E402
 from build_tools.writers import archive_lock  # noqa: E402
@@ -178,12 +178,9 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def _source_of(src_uri: str, meta: dict) -> str:
-    parts = src_uri.split("/")
-    if len(parts) == 3 and parts[0] == "articles" and isinstance(meta.get("date"), str):
-        return f"articles/{parts[1]}/{meta['date']}-{parts[2]} (docs/{src_uri})"
-    if parts[0] in ("actors", "topics", "places") and len(parts) >= 2:
-        return f"articles/vocabulary/{parts[0]}.yml (docs/{src_uri})"
-    return f"docs/{src_uri}"
+    date = meta.get("date")
+    source = page_source(src_uri, date if isinstance(date, str) else None)
+    return f"{source} (docs/{src_uri})" if source else f"docs/{src_uri}"
 
 
 def _toc_items(items):

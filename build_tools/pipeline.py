@@ -5,69 +5,16 @@ Used by the ``generate`` and ``build`` commands, the ``mkdocs serve`` hook and `
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .caches import CACHE_FILE, Memo, MemoStore, code_salt, docs_signature, inputs_digest
 from .catalog import Catalog
 from .generators import PageGenerator, render_jobs
+from .layout import ENTITY_KINDS, Project
 from .problems import InputError, Problem
 from .readers import Article, FileMemo, file_signature, read_articles, read_vocabulary
-from .schema import ENTITY_KINDS
 from .writers import DocsWriter
-from .yamlsafe import YamlError, decode_text, load
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where an archive's folders are; every path the tools use derives from ``root``."""
-
-    root: Path
-
-    @property
-    def articles(self) -> Path:
-        return self.root / "articles"
-
-    @property
-    def vocabulary(self) -> Path:
-        return self.articles / "vocabulary"
-
-    @property
-    def docs(self) -> Path:
-        return self.root / "docs"
-
-    @property
-    def site(self) -> Path:
-        return self.root / "site"
-
-    @property
-    def site_url(self) -> str:
-        """The public address from mkdocs.yml (``site_url``, or ``!ENV [SITE_URL, default]``)."""
-        return read_site_url(self.root / "mkdocs.yml")
-
-    @classmethod
-    def find(cls, start: Path | None = None) -> Project:
-        """The nearest folder at or above ``start`` that holds ``mkdocs.yml`` and ``articles/``."""
-        start = (start or Path.cwd()).resolve()
-        for folder in (start, *start.parents):
-            if (folder / "articles").is_dir() and (folder / "mkdocs.yml").is_file():
-                return cls(folder)
-        return cls(start)
-
-
-def read_site_url(config: Path) -> str:
-    default = "https://example.org/"
-    try:
-        data = load(decode_text(config.read_bytes())).data
-    except (OSError, YamlError):
-        return default
-    value = data.get("site_url") if isinstance(data, dict) else None
-    if isinstance(value, list) and value:  # !ENV [NAME, fallback]
-        value = os.environ.get(value[0]) or (value[1] if len(value) > 1 else None)
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        return default
-    return value.rstrip("/") + "/"
 
 
 def load_catalog(project: Project, memo: FileMemo | None = None) -> tuple[Catalog, list[Problem]]:
@@ -146,7 +93,7 @@ def generate(project: Project, in_place: bool = False, memo: bool = True, persis
 
 
 def _vocabulary_signature(project: Project) -> tuple:
-    return tuple(file_signature(project.vocabulary / f"{kind}.yml") for kind in ENTITY_KINDS)
+    return tuple(file_signature(project.vocabulary_file(kind)) for kind in ENTITY_KINDS)
 
 
 def _catalog_remembering(project: Project, last: Memo) -> tuple[Catalog, bool]:

@@ -25,12 +25,24 @@ from pathlib import Path
 
 import yaml
 
-from .catalog import SINGULAR, Catalog
-from .generators import article_path
-from .pipeline import Project, render_pages
-from .problems import Problem
+from .catalog import Catalog
+from .checkers import run_checks
+from .layout import (
+    ARCHIVE_DIR,
+    ARCHIVE_PAGE,
+    FEEDS_DIR,
+    HOME_PAGE,
+    KIND,
+    Project,
+    article_page,
+    entity_page,
+    feed_path,
+    overview_page,
+    page_url,
+)
+from .pipeline import render_pages
+from .problems import InputError, Problem
 from .readers import Article
-from .schema import ENTITY_KINDS
 
 MARKER = "<!-- explainer-archive-preview -->"
 MAX_ROWS = 150  # per section of the Markdown report; the JSON report lists everything
@@ -43,23 +55,17 @@ class GitError(Exception):
 # -- pages and URLs ------------------------------------------------------------------------
 
 
-def page_url(path: str) -> str:
-    """Site-relative URL of a docs-relative page path: ``actors/x.md`` → ``/actors/x/``."""
-    if path == "index.md":
-        return "/"
-    if path.endswith("/index.md"):
-        return "/" + path[: -len("index.md")]
-    if not path.endswith(".md"):  # a file served as it is, such as a feed
-        return "/" + path
-    return "/" + path.removesuffix(".md") + "/"
+def article_path(article: Article) -> str:
+    return article_page(article.year, article.slug)
 
 
 def listing_page(path: str) -> str:
     """The page whose list of articles a generated file follows: a feed follows its index page."""
-    if path == "feeds/all.xml":
-        return "index.md"
-    if path.startswith("feeds/") and path.endswith(".xml"):
-        return path.removeprefix("feeds/").removesuffix(".xml") + ".md"
+    if path == feed_path():
+        return HOME_PAGE
+    if path.startswith(FEEDS_DIR + "/") and path.endswith(".xml"):
+        kind, _, entry_id = path[len(FEEDS_DIR) + 1 : -len(".xml")].partition("/")
+        return entity_page((kind, entry_id))
     return path
 
 
@@ -111,27 +117,27 @@ class Snapshot:
         """The articles an index page lists or counts (page paths); None for other pages."""
         catalog = self.catalog
         page = listing_page(page)
-        if page in ("index.md", "archive/index.md"):
+        if page in (HOME_PAGE, ARCHIVE_PAGE):
             return set(self.articles)
         parts = page.removesuffix(".md").split("/")
         if len(parts) != 2:
             return None
         section, name = parts
-        if section == "archive" and name.isdigit():
+        if section == ARCHIVE_DIR and name.isdigit():
             return {article_path(a) for a in catalog.by_year.get(int(name), [])}
-        if section in ENTITY_KINDS and name == "index":
+        if section in KIND and name == "index":
             return {
                 article_path(a)
                 for entry_id in catalog.vocabulary.entries[section]
                 for a in catalog.by_entity.get((section, entry_id), [])
             }
-        if section in ENTITY_KINDS:
+        if section in KIND:
             return {article_path(a) for a in catalog.by_entity.get((section, name), [])}
         return None
 
     def entry(self, page: str):
         parts = listing_page(page).removesuffix(".md").split("/")
-        if len(parts) == 2 and parts[0] in ENTITY_KINDS and parts[1] != "index":
+        if len(parts) == 2 and parts[0] in KIND and parts[1] != "index":
             return self.catalog.vocabulary.get(parts[0], parts[1])
         return None
 
@@ -165,7 +171,7 @@ def _added_reasons(page: str, base: Snapshot, head: Snapshot) -> tuple[str, ...]
     if page in head.articles:
         return ("new article",)
     if head.entry(page) is not None and base.entry(page) is None:
-        return (f"new {SINGULAR[listing_page(page).split('/')[0]]}",)
+        return (f"new {KIND[listing_page(page).split('/')[0]].singular}",)
     return tuple(_membership_reasons(page, base, head)) or ("new page",)
 
 
@@ -173,7 +179,7 @@ def _removed_reasons(page: str, base: Snapshot, head: Snapshot) -> tuple[str, ..
     if page in base.articles:
         return ("article removed or made a draft",)
     if base.entry(page) is not None and head.entry(page) is None:
-        return (f"{SINGULAR[listing_page(page).split('/')[0]]} removed from the vocabulary",)
+        return (f"{KIND[listing_page(page).split('/')[0]].singular} removed from the vocabulary",)
     return tuple(_membership_reasons(page, base, head)) or ("page removed",)
 
 
@@ -226,9 +232,9 @@ def _changed_reasons(page: str, base: Snapshot, head: Snapshot) -> tuple[str, ..
     reasons += _membership_reasons(page, base, head)
     old_entry, new_entry = base.entry(page), head.entry(page)
     if old_entry is not None and new_entry is not None and old_entry != new_entry:
-        reasons.append(f"{SINGULAR[listing_page(page).split('/')[0]]} entry changed")
+        reasons.append(f"{KIND[listing_page(page).split('/')[0]].singular} entry changed")
     kind = listing_page(page).split("/")[0]
-    if listing_page(page) == f"{kind}/index.md" and kind in ENTITY_KINDS:
+    if kind in KIND and listing_page(page) == overview_page(kind):
         old_ids = set(base.catalog.vocabulary.entries[kind])
         new_ids = set(head.catalog.vocabulary.entries[kind])
         if new_ids - old_ids:
@@ -259,7 +265,7 @@ def compare(base: Snapshot, head: Snapshot) -> list[PageChange]:
         else:
             status, reasons, text, snap = "changed", _changed_reasons(page, base, head), new, head
         source = snap.source_path(page) if page in snap.articles else ""
-        changes.append(PageChange(status, page, page_url(page), page_title(text), reasons, source))
+        changes.append(PageChange(status, page, "/" + page_url(page), page_title(text), reasons, source))
     order = {"added": 0, "changed": 1, "removed": 2}
     return sorted(changes, key=lambda c: (order[c.status], c.url))
 
@@ -284,13 +290,9 @@ class CheckSummary:
 
 
 def run_checks_on(project: Project, sources: list[str]) -> CheckSummary:
-    """``build_tools.checkers.run_checks`` on the given article files, if the checkers exist."""
+    """``build_tools.checkers.run_checks`` on the given article files."""
     if not sources:
         return CheckSummary(True, [], [], "no article added or changed")
-    try:
-        from .checkers import run_checks  # written separately; optional until it lands
-    except ImportError as exc:
-        return CheckSummary(False, sources, [], f"checks not available ({exc})")
     problems = run_checks(project, [project.root / s for s in sources])
     shown = []
     root = project.root.resolve().as_posix().rstrip("/") + "/"
@@ -372,8 +374,6 @@ def compare_refs(project: Project, base_ref: str, head_ref: str | None = None) -
     OSError or CheckError when files cannot be read; when the *head* does not generate, the
     Preview carries its problems in ``head_problems`` instead.
     """
-    from .problems import InputError
-
     top = Path(git(project.root, "rev-parse", "--show-toplevel")).resolve()
     try:
         inside = project.root.resolve().relative_to(top)

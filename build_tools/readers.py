@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,12 +16,12 @@ from pathlib import Path
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
+from .layout import ARTICLE_FILENAME_RE, ENTITY_KINDS, VOCABULARY_DIR
 from .problems import Problem, display_path
-from .schema import ENTITY_KINDS, ArticleMeta, VocabularyEntry, explain
+from .schema import ArticleMeta, VocabularyEntry, explain
 from .yamlsafe import Located, YamlError, decode_text, load, split_frontmatter
 
-FILENAME_RE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-VOCABULARY_DIR = "vocabulary"
+FILENAME_RE = ARTICLE_FILENAME_RE  # the name checkers and ingest import until they read layout
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ class Article:
 
     @cached_property
     def slug(self) -> str:
-        match = FILENAME_RE.match(self.path.name)
+        match = ARTICLE_FILENAME_RE.match(self.path.name)
         return match["slug"] if match else self.path.stem
 
     @property
@@ -165,7 +164,7 @@ def unknown_id_problems(article: Article, vocabulary: Vocabulary) -> list[Proble
 
 
 def _check_location(path: Path, shown: str, located: Located, meta: ArticleMeta | None) -> list[Problem]:
-    match = FILENAME_RE.match(path.name)
+    match = ARTICLE_FILENAME_RE.match(path.name)
     if not match:
         return [
             Problem(

@@ -19,15 +19,17 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    create_model,
     field_validator,
 )
+
+from .layout import ENTITY_KINDS, KINDS  # noqa: F401 (ENTITY_KINDS kept importable from here)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WIKIDATA_RE = re.compile(r"^Q[1-9]\d*$")
 SUMMARY_MAX = 300
 TITLE_MAX = 200
-ENTITY_KINDS = ("actors", "topics", "places")
 SLUG_MAX = 80
 RESERVED_IDS = frozenset({"index"})
 
@@ -51,7 +53,8 @@ def _text(value: Any) -> str:
     return value
 
 
-def _date(value: Any) -> dt.date:
+def iso_date(value: Any) -> dt.date:
+    """A date written like 2025-05-19, or ValueError saying what was received."""
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str) or not DATE_RE.match(value.strip()):
@@ -92,8 +95,14 @@ def _id_list(value: Any) -> list[str]:
 # embeddings, isolates and marks (a title can read backwards), and zero-width characters
 # (a name with one looks exactly like a name without).
 INVISIBLE = {
-    **{chr(c): "bidirectional control" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))},
-    **{chr(c): "zero-width character" for c in (0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF)},
+    **{
+        chr(c): "bidirectional control"
+        for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    },
+    **{
+        chr(c): "zero-width character"
+        for c in (0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF)
+    },
 }
 _INVISIBLE_RE = re.compile("[" + "".join(INVISIBLE) + "]")
 # Line breaks as Markdown and YAML see them: a second line of a title is a second block.
@@ -148,7 +157,7 @@ def _url(value: Any) -> str:
         char = found.group()
         shown = repr(char) if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
         raise ValueError(
-            f"Expected an http(s) URL without spaces, <, >, \", ` or \\ but received {shown} "
+            f'Expected an http(s) URL without spaces, <, >, ", ` or \\ but received {shown} '
             f"at character {found.start() + 1} of {value!r}"
         )
     for opening, closing in ("()", "[]"):
@@ -164,7 +173,7 @@ def _url(value: Any) -> str:
 
 Text = Annotated[str, BeforeValidator(_text)]
 Line = Annotated[str, BeforeValidator(_line)]
-Date = Annotated[dt.date, BeforeValidator(_date)]
+Date = Annotated[dt.date, BeforeValidator(iso_date)]
 Flag = Annotated[bool, BeforeValidator(_bool)]
 IdList = Annotated[list[str], BeforeValidator(_id_list)]
 NameList = Annotated[list[str], BeforeValidator(_str_list)]
@@ -185,26 +194,32 @@ class Source(Strict):
     id: Line | None = Field(None, description="The source's own identifier, e.g. a report number")
 
 
-class ArticleMeta(Strict):
-    """The frontmatter of ``articles/<YYYY>/<YYYY-MM-DD>-<slug>.md``."""
+def _updated_after_date(cls, value: dt.date | None, info: Any) -> dt.date | None:
+    published = info.data.get("date")
+    if value and published and value < published:
+        raise ValueError(f"Expected a date on or after the publication date {published} but received {value}")
+    return value
 
-    title: Line = Field(max_length=TITLE_MAX, description="Headline, shown once: one line")
-    date: Date = Field(description="Publication date, YYYY-MM-DD; must match the file name")
-    summary: Text = Field(max_length=SUMMARY_MAX, description="Dek: one or two sentences")
-    actors: IdList = Field(default_factory=list, description="ids from vocabulary/actors.yml")
-    topics: IdList = Field(default_factory=list, description="ids from vocabulary/topics.yml")
-    places: IdList = Field(default_factory=list, description="ids from vocabulary/places.yml")
-    source: Source | None = Field(None, description="name, url, license of the original")
-    updated: Date | None = Field(None, description="Date of the last substantive correction")
-    draft: Flag = Field(False, description="true keeps the article off the site")
 
-    @field_validator("updated")
-    @classmethod
-    def _updated_after_date(cls, value: dt.date | None, info: Any) -> dt.date | None:
-        published = info.data.get("date")
-        if value and published and value < published:
-            raise ValueError(f"Expected a date on or after the publication date {published} but received {value}")
-        return value
+# The frontmatter of ``articles/<YYYY>/<YYYY-MM-DD>-<slug>.md``: built from the kinds of entity
+# (layout.KINDS), one list of ids per kind, so that a kind is added in one place.
+ArticleMeta = create_model(
+    "ArticleMeta",
+    __base__=Strict,
+    __doc__="The frontmatter of ``articles/<YYYY>/<YYYY-MM-DD>-<slug>.md``.",
+    __module__=__name__,
+    __validators__={"_updated_after_date": field_validator("updated")(_updated_after_date)},
+    title=(Line, Field(max_length=TITLE_MAX, description="Headline, shown once: one line")),
+    date=(Date, Field(description="Publication date, YYYY-MM-DD; must match the file name")),
+    summary=(Text, Field(max_length=SUMMARY_MAX, description="Dek: one or two sentences")),
+    **{
+        kind.name: (IdList, Field(default_factory=list, description=f"ids from vocabulary/{kind.vocabulary_file}"))
+        for kind in KINDS
+    },
+    source=(Source | None, Field(None, description="name, url, license of the original")),
+    updated=(Date | None, Field(None, description="Date of the last substantive correction")),
+    draft=(Flag, Field(False, description="true keeps the article off the site")),
+)
 
 
 class Role(Strict):
@@ -218,7 +233,7 @@ class Role(Strict):
 
 
 class VocabularyEntry(Strict):
-    """One entry of ``articles/vocabulary/{actors,topics,places}.yml``."""
+    """One entry of a vocabulary file, ``articles/vocabulary/<kind>.yml`` (layout.KINDS)."""
 
     id: Annotated[str, BeforeValidator(_text)]
     name: Line

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .generators import GENERATED
+from .layout import GENERATED
 
 RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from build_tools.caches import KEY_DIR_ENV
-from build_tools.generators import GENERATED
+from build_tools.layout import GENERATED
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN_ARCHIVE = REPO / "tests" / "golden" / "archive"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bench.synth import write_archive
-from build_tools.pipeline import Project, render_pages
+from build_tools.layout import Project
+from build_tools.pipeline import render_pages
 from build_tools.readers import read_articles, read_vocabulary
 
 N = 30

@@ -19,7 +19,7 @@ import pytest
 
 from build_tools import cli
 from build_tools.checkers import near_duplicate_pairs, run_checks
-from build_tools.pipeline import Project
+from build_tools.layout import Project
 from tests.check.archive import ARTICLES, article_text, make_archive, write
 
 CORPUS = Path(__file__).parent / "check"

@@ -10,7 +10,8 @@ import hashlib
 from pathlib import Path
 
 from build_tools.cli import main
-from build_tools.pipeline import Project, render_pages
+from build_tools.layout import Project
+from build_tools.pipeline import render_pages
 from tests.conftest import write_article
 
 EXPECTED = Path(__file__).parent / "golden" / "expected"

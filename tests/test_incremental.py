@@ -15,8 +15,8 @@ import pytest
 from bench.synth import write_archive
 from build_tools import caches, pipeline
 from build_tools.caches import CACHE_FILE, KEY_DIR_ENV, MemoStore, code_salt
-from build_tools.generators import GENERATED
-from build_tools.pipeline import Project, generate, render_pages
+from build_tools.layout import GENERATED, Project
+from build_tools.pipeline import generate, render_pages
 from build_tools.problems import InputError
 from build_tools.readers import read_articles
 

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_tools.pipeline import Project, render_pages
+from build_tools.layout import Project
+from build_tools.pipeline import render_pages
 from build_tools.problems import InputError
 from build_tools.readers import read_article
 from build_tools.sanitize import clean_html

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..pipeline import Project
+from ..layout import Project
 from ..problems import Problem
 
 

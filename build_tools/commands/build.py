@@ -40,7 +40,8 @@ from ..builders import (
     unfinished,
     write_stamp,
 )
-from ..pipeline import Project, generate
+from ..layout import Project
+from ..pipeline import generate
 from ..problems import InputError
 from ..writers import ArchiveBusy, command_lock, remove_leftovers, swap_in, write_atomic
 from . import add_root, project_of, report

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..pipeline import Project, generate
+from ..layout import Project
+from ..pipeline import generate
 from ..problems import InputError
 from ..writers import ArchiveBusy, command_lock
 from . import add_root, project_of, report

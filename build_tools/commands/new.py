@@ -9,8 +9,9 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from ..layout import ARTICLE_FILENAME_RE, ARTICLES_DIR, KINDS, VOCABULARY_DIR, article_source
 from ..problems import display_path
-from ..schema import SLUG_RE, TITLE_MAX, ArticleMeta, Source, _date, slugify  # noqa: F401 (slugify re-exported)
+from ..schema import SLUG_RE, TITLE_MAX, ArticleMeta, Source, iso_date, slugify  # noqa: F401 (slugify re-exported)
 from ..writers import write_atomic
 from . import add_root, project_of
 
@@ -19,9 +20,11 @@ COMMENTS = {
     "title": f"headline, at most {TITLE_MAX} characters",
     "date": "publication date, YYYY-MM-DD; must match the file name",
     "summary": "REQUIRED: one or two sentences, at most 300 characters, shown under the title",
-    "actors": "ids from articles/vocabulary/actors.yml, e.g. [vladimir-putin, nato]",
-    "topics": "ids from articles/vocabulary/topics.yml, e.g. [sanctions]",
-    "places": "ids from articles/vocabulary/places.yml, e.g. [russia, ukraine]",
+    **{
+        kind.name: f"ids from {ARTICLES_DIR}/{VOCABULARY_DIR}/{kind.vocabulary_file}"
+        + (f", e.g. [{', '.join(kind.examples)}]" if kind.examples else "")
+        for kind in KINDS
+    },
     "source": "where the text comes from; delete the whole block if it is original",
     "source.name": "REQUIRED in source: publisher or site, e.g. The White House",
     "source.url": "optional: address of the original text",
@@ -56,9 +59,7 @@ def template(title: str, date: dt.date) -> str:
         "title": _yaml_string(title),
         "date": date.isoformat(),
         "summary": '""',
-        "actors": "[]",
-        "topics": "[]",
-        "places": "[]",
+        **{kind.name: "[]" for kind in KINDS},
         "source": "",
         "updated": "",
         "draft": "false",
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"new: title: Expected at most {TITLE_MAX} characters but received {len(title)}", file=sys.stderr)
         return 1
     try:
-        date = _date(args.date) if args.date is not None else dt.date.today()
+        date = iso_date(args.date) if args.date is not None else dt.date.today()
     except ValueError as exc:
         print(f"new: --date: {exc}", file=sys.stderr)
         return 1
@@ -118,9 +119,9 @@ def run(args: argparse.Namespace) -> int:
     if not project.articles.is_dir():
         print(f"new: Expected an articles/ folder in {project.root} but found none", file=sys.stderr)
         return 2
-    folder = project.articles / f"{date.year:04d}"
-    path = folder / f"{date.isoformat()}-{slug}.md"
-    same_url = sorted(p for p in folder.glob(f"*-{slug}.md") if p.name[11:-3] == slug) if folder.is_dir() else []
+    path = article_source(project.articles, date, slug)
+    folder = path.parent
+    same_url = sorted(p for p in folder.glob(f"*-{slug}.md") if _slug_of(p) == slug) if folder.is_dir() else []
     if path.exists() or same_url:
         existing = path if path.exists() else same_url[0]
         print(
@@ -143,6 +144,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(display_path(path, project.root))
     return 0
+
+
+def _slug_of(path: Path) -> str | None:
+    match = ARTICLE_FILENAME_RE.match(path.name)
+    return match["slug"] if match else None
 
 
 def write_new(path: Path, text: str) -> None:

@@ -8,7 +8,8 @@ Reads the fixture archive in ``tests/golden/archive/`` and writes every generate
 import shutil
 from pathlib import Path
 
-from build_tools.pipeline import Project, render_pages
+from build_tools.layout import Project
+from build_tools.pipeline import render_pages
 
 HERE = Path(__file__).parent
 ARCHIVE = HERE / "archive"

@@ -23,7 +23,8 @@ import pytest
 from bench.synth import write_archive
 from build_tools import caches, pipeline
 from build_tools.caches import CACHE_FILE, FORMAT, KEY_DIR_ENV, KEY_NAME, LEGACY_FILES, MemoStore, code_salt
-from build_tools.pipeline import Generated, Project, generate
+from build_tools.layout import Project
+from build_tools.pipeline import Generated, generate
 
 N = 16
 IGNORED = "not written by this machine's own run; rendering every page"

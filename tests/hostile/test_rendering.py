@@ -26,7 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from build_tools.generators import safe_url
-from build_tools.pipeline import Project, render_pages
+from build_tools.layout import Project
+from build_tools.pipeline import render_pages
 from build_tools.problems import InputError
 from build_tools.sanitize import allowed_class, clean_html
 from build_tools.schema import ArticleMeta
