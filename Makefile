@@ -41,8 +41,10 @@ format: $(STAMP)
 	$(BIN)/ruff format build_tools tests bench
 	$(BIN)/ruff check --fix build_tools tests bench
 
+# What generate owns in docs/ is listed by build_tools/layout.py (standard library only: no .venv needed).
 clean:
-	rm -rf site docs/index.md docs/articles docs/actors docs/topics docs/places docs/archive
+	rm -rf site
+	generated="$$($(PYTHON) -m build_tools.layout --generated)" && for name in $$generated; do rm -rf "docs/$$name"; done
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -1,4 +1,4 @@
-"""Atom feeds: the whole archive and one per actor, topic and place (latest entries only).
+"""Atom feeds: the whole archive and one per vocabulary entry (latest entries only).
 
 Written with feedgen; every timestamp comes from the articles, so the output is
 byte-identical for the same input.

@@ -112,6 +112,32 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
 
+def _mkdocs_command(
+    args: argparse.Namespace, project: Project, staging: Path, stamp: str, removed: list[str]
+) -> tuple[list[str], dict[str, str], bool]:
+    """The MkDocs command rendering into ``staging``, its environment, and whether it is
+    incremental: then ``staging`` starts as a copy of site/ less what generate removed."""
+    incremental = (
+        not args.full
+        and bool(stamp)
+        and project.site.is_dir()
+        and previous_stamp(project.site, expected=stamp, root=project.root) == stamp
+    )
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(staging)]
+    if incremental:
+        copy_site(project.site, staging)
+        remove_outputs(staging, removed)
+        shutil.rmtree(staging / "pagefind", ignore_errors=True)
+        command.append("--dirty")
+        env_extra = {"ARCHIVE_INCREMENTAL": "1"}
+    else:
+        env_extra = {}
+    # The MkDocs hook imports build_tools: make this very package importable from any archive folder.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env_extra}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE.parent), env.get("PYTHONPATH")]))
+    return command, env, incremental
+
+
 def _build(args: argparse.Namespace, project: Project) -> int:
     started = time.monotonic()
     try:
@@ -135,24 +161,7 @@ def _build(args: argparse.Namespace, project: Project) -> int:
     remove_leftovers(project.site)
     staging = project.site.with_name(f"{project.site.name}.tmp-{os.getpid()}")
     stamp = build_stamp(project)
-    incremental = (
-        not args.full
-        and bool(stamp)
-        and project.site.is_dir()
-        and previous_stamp(project.site, expected=stamp, root=project.root) == stamp
-    )
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(staging)]
-    if incremental:
-        copy_site(project.site, staging)
-        remove_outputs(staging, removed)
-        shutil.rmtree(staging / "pagefind", ignore_errors=True)
-        command.append("--dirty")
-        env_extra = {"ARCHIVE_INCREMENTAL": "1"}
-    else:
-        env_extra = {}
-    # The MkDocs hook imports build_tools: make this very package importable from any archive folder.
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env_extra}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE.parent), env.get("PYTHONPATH")]))
+    command, env, incremental = _mkdocs_command(args, project, staging, stamp, removed)
     stages["copy_s"] = round(time.monotonic() - copy_started, 2)
     code, stages["render_s"], stages["render_peak_mb"] = _run_measured(command, project.root, env)
     if code != 0:
