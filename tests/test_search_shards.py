@@ -1,7 +1,7 @@
-"""Search indexing in shards (build_tools/indexers.py): the merged bundle holds what one
-Pagefind run over the whole site holds, unchanged shards are reused, and a bundle of an
-unexpected format falls back to one run. Sharding is forced on the small sample archive
-(``ARCHIVE_SEARCH_SHARD_PAGES=1``); real archives shard from 2,000 indexed pages."""
+"""Search indexing in shards (build_tools/indexers.py and its search_*.py modules): the merged
+bundle holds what one Pagefind run over the whole site holds, unchanged shards are reused, and
+a bundle of an unexpected format falls back to one run. Sharding is forced on the small sample
+archive (``ARCHIVE_SEARCH_SHARD_PAGES=1``); real archives shard from 2,000 indexed pages."""
 
 from __future__ import annotations
 
@@ -16,20 +16,11 @@ import pytest
 from build_tools.builders import SEARCH_WORK
 from build_tools.caches import memo_key
 from build_tools.cli import main
-from build_tools.indexers import (
-    MAX_DATA_BYTES,
-    OTHER,
-    SHARD_STAMP,
-    BundleFormatError,
-    _chunk_bounds,
-    _gunzip,
-    _run,
-    check_bundle,
-    index_site,
-    pagefind_command,
-    plan_shards,
-    write_stamp,
-)
+from build_tools.indexers import OTHER, index_site, plan_shards
+from build_tools.search_bundles import MAX_DATA_BYTES, BundleFormatError, gunzip
+from build_tools.search_merge import _chunk_bounds
+from build_tools.search_pagefind import check_bundle, pagefind_command, run_pagefind
+from build_tools.search_work import SHARD_STAMP, write_stamp
 from tests.browsing import browser_page, chromium_path, serve
 from tests.bundles import read_bundle
 from tests.conftest import REPO, copy_site_config
@@ -147,14 +138,14 @@ def test_decompressing_a_data_file_is_bounded(tmp_path):
     bomb = tmp_path / "en_0000000.pf_index"
     bomb.write_bytes(gzip.compress(bytes(MAX_DATA_BYTES + 1)))  # 128 MB of zeros, 130 kB compressed
     with pytest.raises(BundleFormatError, match="once decompressed"):
-        _gunzip(bomb)
+        gunzip(bomb)
     two = tmp_path / "two.gz"
     two.write_bytes(gzip.compress(b"ab") + gzip.compress(b"cd"))
-    assert _gunzip(two) == b"abcd"
+    assert gunzip(two) == b"abcd"
     cut = tmp_path / "cut.gz"
     cut.write_bytes(gzip.compress(b"abcdef" * 100)[:-6])
     with pytest.raises(BundleFormatError, match="cut short"):
-        _gunzip(cut)
+        gunzip(cut)
 
 
 def test_chunk_bounds_are_the_shortest_distinguishing_prefixes():
@@ -202,7 +193,7 @@ def test_pages_pagefind_cannot_read_or_leaves_out_fail_the_index(tmp_path):
     gone.unlink()
     gone.symlink_to(site / "deleted.html")
     shutil.rmtree(site / "pagefind")
-    run = _run(pagefind_command(site))
+    run = run_pagefind(pagefind_command(site))
     assert run.code == 0 and run.unread == [str(gone)]
     assert check_bundle(site / "pagefind", expected, site, run) == f"Pagefind could not read 1 page(s): {gone}"
     assert check_bundle(site / "pagefind", expected, site) == (
