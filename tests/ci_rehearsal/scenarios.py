@@ -79,10 +79,12 @@ def pull_request(r: Rehearsal, ctx: dict) -> dict:
     r.open_pull(1, head, "add-article", FULL_NAME, "contributor")
     merge = r.push_pull(1, head)
     ctx["pr1_head"] = head
+    ctx["title"] = "Rehearsal article"
     out = {}
     if ctx.get("with_ci", True):
         ci = r.act("pull_request", "ci.yml", r.pull_event("opened", 1), at=merge, pytest_args=r.pytest_args)
         succeeded(ci, "Test, check, build")
+        expect("Run Main Build the site" not in ci.text, "CI built the site of a pull request (Preview does)")
         out["ci_seconds"] = round(ci.seconds)
     preview, run_ = r.preview(1, "opened", merge)
     succeeded(preview, "Build the preview")
@@ -134,6 +136,7 @@ def second_push(r: Rehearsal, ctx: dict) -> dict:
     )
     merge = r.push_pull(1, head)
     ctx["pr1_head"] = head
+    ctx["title"] = "Rehearsal article, revised"
     cleanup = act_target(r, "synchronize", 1, "contributor", "preview-cleanup.yml")
     expect(cleanup.returncode == 0 and not cleanup.jobs, f"no cleanup job should run: {cleanup.describe()}")
     preview, run_ = r.preview(1, "synchronize", merge)
@@ -332,17 +335,28 @@ def merge(r: Rehearsal, ctx: dict) -> dict:
         "head_commit": {"id": merged},
     }
     previews = {p for p in r.gh_pages()["top"] if p.startswith("pr-")}
+    out = {}
+    if ctx.get("with_ci", True):
+        ci = r.act("push", "ci.yml", event, at=merged, actor="maintainer", pytest_args=r.pytest_args)
+        succeeded(ci, "Test, check, build")
+        expect("Success - Main Build the site" in ci.text, "CI on main did not build the site")
+        out["ci_seconds"] = round(ci.seconds)
     deploy = r.act("push", "deploy.yml", event, at=merged, actor="maintainer")
     succeeded(deploy, "Build the site", "Publish to gh-pages")
     pages = r.gh_pages()
     expect("index.html" in pages["top"], f"no site at the root of gh-pages: {pages}")
-    expect("Rehearsal article, revised" in (r.pages_file(f"{ARTICLE_URL}index.html") or ""), "the article is not live")
+    expect(ctx["title"] in (r.pages_file(f"{ARTICLE_URL}index.html") or ""), "the article is not live")
     expect(previews <= set(pages["top"]), f"the previews {sorted(previews)} were not kept: {pages['top']}")
     expect(pages["commits"] == 1, f"gh-pages is not one commit after the deploy: {pages['commits']} commits")
     for preview in previews:
         expect(r.pages_files(preview), f"{preview}/ was kept empty")
     r.state.pulls[1].update(state="closed", merged=True)
-    return {"deploy_seconds": round(deploy.seconds), "gh_pages_commits": pages["commits"], "kept": sorted(previews)}
+    return {
+        **out,
+        "deploy_seconds": round(deploy.seconds),
+        "gh_pages_commits": pages["commits"],
+        "kept": sorted(previews),
+    }
 
 
 def theme(r: Rehearsal, ctx: dict) -> dict:
