@@ -8,9 +8,9 @@ the ``mkdocs serve`` hook, which starts from the last ``make site``.
 A built site/ is reused (``--dirty``) only when this machine's own build wrote it: site/ is
 git-ignored, but ``git add -f`` can commit it, and a committed site/ with the right stamp would be
 carried into the next build, pages and all. So the stamp is keyed with the per-user key of
-``caches.memo_key`` (an HMAC of the digest of what shapes every page), and
+``keys.memo_key`` (an HMAC of the digest of what shapes every page), and
 ``site/.build-stamp.json`` also holds the keyed digest of every file of the site as it was
-written (``caches.folder_digest``): a stamp made elsewhere, a page added or changed since, or a
+written (``keys.folder_digest``): a stamp made elsewhere, a page added or changed since, or a
 symbolic link anywhere in site/, and the next build is a clean one. Without a usable key every
 build is clean.
 """
@@ -29,7 +29,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .caches import KeyUnavailable, folder_digest, keyed_digest, memo_key
+from .keys import KeyUnavailable, folder_digest, keyed_digest, memo_key
 from .layout import ARTICLES_DIR, GENERATED, Project, page_url
 
 PACKAGE = Path(__file__).resolve().parent

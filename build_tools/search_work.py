@@ -3,8 +3,8 @@
 Kept bundles are reused only when this machine's own run wrote them: ``.build/`` is git-ignored,
 but ``git add -f`` can commit it (and CI restores ``.build/search`` from its cache), so a bundle
 there could carry any script into the published site. Each kept bundle has a stamp: the HMAC,
-under the per-user key of ``caches.memo_key``, of the digest of its pages and of the digest of
-its very files (``caches.folder_digest``). A bundle whose stamp does not verify is discarded,
+under the per-user key of ``keys.memo_key``, of the digest of its pages and of the digest of
+its very files (``keys.folder_digest``). A bundle whose stamp does not verify is discarded,
 with a note, and indexed afresh; without a usable key nothing is reused. The work folder and
 everything in it must be real folders and files: a symbolic link (``.build``, ``.build/search``
 or anything inside) is removed itself, never followed, and nothing is deleted whose resolved
@@ -23,7 +23,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from .caches import KeyUnavailable, folder_digest, keyed_digest, memo_key
+from .keys import KeyUnavailable, folder_digest, keyed_digest, memo_key
 from .problems import display_path
 
 SHARD_STAMP = "digest"  # beside a shard's bundle: its pages' digest and the keyed stamp of both
@@ -92,7 +92,7 @@ def clean_folder(folder: Path, keep: dict[str, bool], root: Path | None, notes: 
 
 
 def cache_key(root: Path | None, notes: list[str]) -> bytes | None:
-    """This machine's key (``caches.memo_key``), or None — then no kept bundle is reused."""
+    """This machine's key (``keys.memo_key``), or None — then no kept bundle is reused."""
     try:
         return memo_key(root)
     except KeyUnavailable as exc:

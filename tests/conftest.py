@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.caches import KEY_DIR_ENV
+from build_tools.keys import KEY_DIR_ENV
 from build_tools.layout import GENERATED
 
 REPO = Path(__file__).resolve().parent.parent

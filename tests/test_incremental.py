@@ -14,7 +14,8 @@ import pytest
 
 from bench.synth import write_archive
 from build_tools import caches, pipeline
-from build_tools.caches import CACHE_FILE, KEY_DIR_ENV, MemoStore, code_salt
+from build_tools.caches import CACHE_FILE, MemoStore, code_salt
+from build_tools.keys import KEY_DIR_ENV
 from build_tools.layout import GENERATED, Project
 from build_tools.pipeline import generate, render_pages
 from build_tools.problems import InputError
@@ -25,7 +26,7 @@ N = 40
 
 @pytest.fixture(autouse=True)
 def memo_key_dir(tmp_path_factory, monkeypatch) -> Path:
-    """A key of these tests' own, never the one in the home folder (see caches.memo_key); and
+    """A key of these tests' own, never the one in the home folder (see keys.memo_key); and
     the digest of build_tools/ taken once, so that an edit of it while the tests run does not
     make a memo stale halfway through a test."""
     folder = tmp_path_factory.getbasetemp() / "memo-key"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from build_tools.builders import SEARCH_WORK
-from build_tools.caches import memo_key
 from build_tools.cli import main
 from build_tools.indexers import OTHER, index_site, plan_shards
+from build_tools.keys import memo_key
 from build_tools.search_bundles import MAX_DATA_BYTES, BundleFormatError, gunzip
 from build_tools.search_merge import _chunk_bounds
 from build_tools.search_pagefind import check_bundle, pagefind_command, run_pagefind

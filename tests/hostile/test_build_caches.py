@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 
 from build_tools.builders import SEARCH_WORK, STAMP, shaping_digest
-from build_tools.caches import folder_digest, keyed_digest
 from build_tools.cli import main
 from build_tools.indexers import MERGED, MERGED_STAMP, SHARD_STAMP
+from build_tools.keys import folder_digest, keyed_digest
 from build_tools.layout import Project
 
 pytestmark = pytest.mark.slow

@@ -21,8 +21,9 @@ import cbor2
 import pytest
 
 from bench.synth import write_archive
-from build_tools import caches, pipeline
-from build_tools.caches import CACHE_FILE, FORMAT, KEY_DIR_ENV, KEY_NAME, LEGACY_FILES, MemoStore, code_salt
+from build_tools import caches, keys, pipeline
+from build_tools.caches import CACHE_FILE, FORMAT, LEGACY_FILES, MemoStore, code_salt
+from build_tools.keys import KEY_DIR_ENV, KEY_NAME
 from build_tools.layout import Project
 from build_tools.pipeline import Generated, generate
 
@@ -142,7 +143,7 @@ def test_a_cbor_memo_with_a_forged_header_is_not_even_decoded(archive, clean_doc
     decoded.clear()
     # The same memo, which claims every page up to date, with the right header (the code digest
     # is public) and signed as caches signs, but with a key anyone could guess.
-    for guess in (bytes(caches.KEY_SIZE), hashlib.sha256(b"explainer-archive").digest()):
+    for guess in (bytes(keys.KEY_SIZE), hashlib.sha256(b"explainer-archive").digest()):
         (archive / CACHE_FILE).write_bytes(forged_frames(archive, guess, memo))
         result, err = run(archive, capsys)
         assert decoded == []
@@ -151,7 +152,7 @@ def test_a_cbor_memo_with_a_forged_header_is_not_even_decoded(archive, clean_doc
         assert err == f"generate: ignoring .build/generate-memo.cbor: {IGNORED}\n"
     # The helper writes what caches writes: signed with this machine's key, the memo is used.
     memo = MemoStore(archive / CACHE_FILE, salt_of(archive)).load()  # the last run's, in memory
-    (archive / CACHE_FILE).write_bytes(forged_frames(archive, caches.memo_key(archive), memo))
+    (archive / CACHE_FILE).write_bytes(forged_frames(archive, keys.memo_key(archive), memo))
     result, err = run(archive, capsys)
     assert err == "" and decoded != [] and result.rendered == 6
     assert snapshot(archive / "docs") == clean_docs
@@ -264,7 +265,7 @@ def test_an_edit_still_renders_only_what_it_touches(archive, clean_docs, capsys)
 def test_the_key_is_made_private_outside_the_archive(archive, memo_key_dir):
     generate(Project(archive))
     key = memo_key_dir / KEY_NAME
-    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == caches.KEY_SIZE
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == keys.KEY_SIZE
     assert stat.S_IMODE(memo_key_dir.stat().st_mode) == 0o700
     assert key.read_bytes() not in (archive / CACHE_FILE).read_bytes()
     assert (archive / CACHE_FILE).read_bytes().startswith(FORMAT)
@@ -276,22 +277,22 @@ def test_the_key_is_made_private_outside_the_archive(archive, memo_key_dir):
 def test_the_default_key_folder_is_the_users_cache(monkeypatch, tmp_path):
     monkeypatch.delenv(KEY_DIR_ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert caches.key_dir() == tmp_path / "xdg" / "explainer-archive"
+    assert keys.key_dir() == tmp_path / "xdg" / "explainer-archive"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/is/ignored")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert caches.key_dir() == tmp_path / "home" / ".cache" / "explainer-archive"
+    assert keys.key_dir() == tmp_path / "home" / ".cache" / "explainer-archive"
 
 
 def unusable_group_readable(folder: Path, archive: Path) -> None:
     folder.mkdir(mode=0o700)
-    (folder / KEY_NAME).write_bytes(os.urandom(caches.KEY_SIZE))
+    (folder / KEY_NAME).write_bytes(os.urandom(keys.KEY_SIZE))
     os.chmod(folder / KEY_NAME, 0o644)  # as git checks a file out: anyone may read it
 
 
 def unusable_symlink(folder: Path, archive: Path) -> None:
     folder.mkdir(mode=0o700)
     target = archive / "key"
-    target.write_bytes(os.urandom(caches.KEY_SIZE))
+    target.write_bytes(os.urandom(keys.KEY_SIZE))
     os.chmod(target, 0o600)
     (folder / KEY_NAME).symlink_to(target)
 
