@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
-from .layout import ARTICLE_FILENAME_RE, ENTITY_KINDS, VOCABULARY_DIR
+from .layout import ARTICLE_FILENAME_RE, ENTITY_KINDS, KIND, VOCABULARY_DIR, article_page, page_url
 from .problems import Problem, display_path
 from .schema import ArticleMeta, VocabularyEntry, explain
 from .yamlsafe import Located, YamlError, decode_text, load, split_frontmatter
@@ -49,7 +49,7 @@ class Article:
     @cached_property
     def url(self) -> str:
         """Site-relative URL, e.g. ``articles/2025/trump-to-speak-with-putin/``."""
-        return f"articles/{self.year}/{self.slug}/"
+        return page_url(article_page(self.year, self.slug))
 
     def line_of(self, *path: str | int) -> int:
         return Located(None, self.lines).line_of(tuple(path), 1) or 1
@@ -300,7 +300,7 @@ def read_articles(
 def read_vocabulary(vocabulary_dir: Path) -> tuple[Vocabulary, list[Problem]]:
     vocabulary, problems = Vocabulary(), []
     for kind in ENTITY_KINDS:
-        path = vocabulary_dir / f"{kind}.yml"
+        path = vocabulary_dir / KIND[kind].vocabulary_file
         vocabulary.files[kind] = path
         shown = display_path(path, vocabulary_dir.parent.parent)
         if not path.exists():

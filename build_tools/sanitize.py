@@ -114,7 +114,17 @@ DROPPED_WITH_CONTENT = frozenset(
 # No ``hidden`` (text readers do not see but search indexes) and no ``data-*`` but the one the
 # generator writes: ``data-pagefind-filter`` or ``-meta`` from an article would list it under a
 # filter it is not tagged with. ``class`` is filtered value by value (ALLOWED_CLASSES).
-_GLOBAL_ATTRIBUTES = {"id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "data-pagefind-ignore"}
+_GLOBAL_ATTRIBUTES = {
+    "id",
+    "class",
+    "title",
+    "lang",
+    "dir",
+    "role",
+    "aria-label",
+    "aria-hidden",
+    "data-pagefind-ignore",
+}
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": _GLOBAL_ATTRIBUTES,
     "a": {"href", "hreflang"},
@@ -149,6 +159,8 @@ _FAMILY_RE = re.compile(r"^(?:" + "|".join(GENERATOR_CLASS_FAMILIES) + r")(?:[-_
 
 def allowed_class(name: str) -> bool:
     return name in MARKDOWN_CLASSES or bool(_FAMILY_RE.match(name))
+
+
 #: Table alignment from the ``tables`` extension is the only style kept.
 ALLOWED_STYLE_PROPERTIES = frozenset({"text-align"})
 #: Absolute URLs must use one of these; relative URLs (``../x/``, ``#id``) are kept.
