@@ -11,6 +11,7 @@ Everything lives in one output folder:
 - ``clone/``       the working copy act runs from (its HEAD is the commit of the event);
 - ``home/``        HOME of the runs: git's ``insteadOf`` that maps the GitHub address to origin.git,
                    act's own cache and workspaces;
+- ``runner-caches/`` each run's XDG_CACHE_HOME (pip's cache, the build's per-user key);
 - ``wheels/``      requirements.lock as wheels, repacked from the project's .venv, so that
                    ``make`` installs it in a job with no network;
 - ``toolcache/``   the Python that setup-python finds (a link to this Python's prefix);
@@ -212,9 +213,6 @@ class Rehearsal:
             encoding="utf-8",
         )
         (self.home / ".actrc").write_text("", encoding="utf-8")
-        # pip installs from local wheels and caches nothing, but setup-python's `cache: pip` fails
-        # its post step when pip's cache folder is missing; on a runner, pip's downloads fill it.
-        (self.home / ".cache" / "pip").mkdir(parents=True)
 
     def git(self, *args: str, cwd: Path | None = None, check: bool = True) -> str:
         env = {**os.environ, **GIT_ENV, "HOME": str(self.home), "GIT_CONFIG_NOSYSTEM": "1"}
@@ -370,6 +368,10 @@ class Rehearsal:
         event_path = self.events / f"{tag}.json"
         event_path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
         self.git("checkout", "-q", "--detach", at)
+        cache_home = self.out / "runner-caches" / tag
+        # pip installs from local wheels and caches nothing, but setup-python's `cache: pip` fails
+        # its post step when pip's cache folder is missing; on a runner, pip's downloads fill it.
+        (cache_home / "pip").mkdir(parents=True)
         command = [
             self.act_bin,
             event,
@@ -402,6 +404,10 @@ class Rehearsal:
             f"GITHUB_RUN_ID={run_id}",
             "--env",
             f"AGENT_TOOLSDIRECTORY={self.out / 'toolcache'}",
+            # Each run its own cache folder, as each job on a fresh runner: the build's per-user
+            # key (keys.py) and pip's cache do not carry over from one run to the next.
+            "--env",
+            f"XDG_CACHE_HOME={cache_home}",
         ]
         for uses, folder in self.local_actions.items():
             command += ["--local-repository", f"{uses}={folder}"]
