@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from build_tools.cli import main
-from build_tools.layout import page_url
 from build_tools.indexers import BODY_ELEMENT
+from build_tools.layout import page_url
 from build_tools.writers import LOCK_FILE, archive_lock, remove_leftovers
 from tests.conftest import REPO
 
