@@ -12,5 +12,7 @@ What act does not do as GitHub does, and the rehearsal therefore does not show: 
 (the token is a fake one the stand-in accepts for everything), ``concurrency:`` (runs are played
 one after another), and the events themselves (the rehearsal writes each payload and starts the
 run GitHub would start). The jobs run as processes on this machine, not in a fresh VM: act gives
-each job a new workspace and temporary folder.
+each job a new workspace and temporary folder, and the rehearsal each run its own
+XDG_CACHE_HOME; they share HOME (git's configuration) and this machine's Python and Node.js.
+A race between two runs on gh-pages is staged by race_hook.py, a fetch hook of origin.
 """

@@ -20,10 +20,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scenarios",
         default=",".join(SCENARIOS),
-        help=f"comma-separated, played in this order, each needing those before it (default: {','.join(SCENARIOS)})",
+        help=f"comma-separated, played in this order; a scenario may need those before it (default: {','.join(SCENARIOS)})",
     )
     parser.add_argument("--deploys", type=int, default=0, help="then N more deploys, measuring origin.git after each")
-    parser.add_argument("--no-ci", action="store_true", help="do not run ci.yml in the pull-request scenario")
+    parser.add_argument(
+        "--no-ci", action="store_true", help="do not run ci.yml (in the pull-request and merge scenarios)"
+    )
     parser.add_argument("--actions", type=Path, help="the pinned actions (default: ../shared/actions)")
     args = parser.parse_args(argv)
     names = [name for name in args.scenarios.split(",") if name]
