@@ -86,7 +86,10 @@ def safe_url(url: str) -> str:
 
 
 def reading_minutes(body: str) -> int:
-    words = len(re.findall(r"\w+", re.sub(r"\]\([^)]*\)", "]", body)))
+    # link targets dropped; only up to the last ")" (from a "](" after it, the search for one would
+    # run to the end, again from each: quadratic)
+    cut = body.rfind(")") + 1
+    words = len(re.findall(r"\w+", re.sub(r"\]\([^)]*\)", "]", body[:cut]) + body[cut:]))
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 

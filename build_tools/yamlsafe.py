@@ -2,8 +2,8 @@
 
 PyYAML's safe loader keeps the last of two duplicate keys, reads ``NO`` as false and
 ``3.10`` as 3.1. Here every scalar stays the text it was written as (the schema gives
-it a type), duplicate keys and aliases are errors, and each key keeps its line number
-so that messages can point at it.
+it a type), duplicate keys, anchors and aliases are errors, nesting is limited to
+MAX_DEPTH levels, and each key keeps its line number so that messages can point at it.
 """
 
 from __future__ import annotations
@@ -65,71 +65,145 @@ CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # libyaml's loader when PyYAML was built with it (about 30 times faster), else the Python one.
 FAST_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
-# An anchor (&x) or alias (*x) can only start after a space, a flow indicator or line start.
-MAYBE_ANCHOR_RE = re.compile(r"(?:^|[\s\[{,:?-])[&*][^\s]", re.M)
+# Mappings and lists inside one another: an article's frontmatter needs 2 levels, a vocabulary
+# file 4. The limit keeps a hostile file from exhausting the stack or the memory.
+MAX_DEPTH = 20
+# Line and paragraph separators: invisible in editors, and YAML counts them as line breaks
+# (so every later line number would be off by one). U+0085 is refused as a control character.
+SEPARATOR_RE = re.compile("[\u2028\u2029]")
+_SEPARATOR_NAMES = {"\u2028": "line separator", "\u2029": "paragraph separator"}
 
 
 def load(text: str, first_line: int = 1) -> Located:
-    """Load one YAML document with every scalar as a string."""
+    """Load one YAML document with every scalar as a string.
+
+    One pass over the parser's events, without recursion: anchors and aliases, nesting deeper
+    than MAX_DEPTH, and a second document are refused as they come; the first error of the
+    values themselves (a duplicate key, a key that is not plain, an escaped control character)
+    is kept and reported once the whole text has parsed, so a syntax error or an alias anywhere
+    in the file is reported before it."""
+    found = SEPARATOR_RE.search(text)
+    if found:
+        raise YamlError(
+            f"Expected text but found the {_SEPARATOR_NAMES[found.group()]} U+{ord(found.group()):04X}",
+            text.count("\n", 0, found.start()) + first_line,
+        )
     try:
-        if MAYBE_ANCHOR_RE.search(text):  # the slow, exact scan only where & or * could be syntax
-            for event in yaml.parse(text, Loader=yaml.BaseLoader):
-                anchor = getattr(event, "anchor", None)
-                if isinstance(event, yaml.AliasEvent) or anchor:
-                    line = event.start_mark.line + first_line
-                    raise YamlError("YAML anchors and aliases (& and *) are not allowed", line)
         try:
-            node = yaml.compose(text, Loader=FAST_LOADER)
+            return _load_events(yaml.parse(text, Loader=FAST_LOADER), first_line)
         except yaml.YAMLError:  # the Python loader's messages are the clearer ones
-            node = yaml.compose(text, Loader=yaml.BaseLoader)
+            return _load_events(yaml.parse(text, Loader=yaml.BaseLoader), first_line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else first_line
         raise YamlError(f"Invalid YAML: {exc.problem or exc.context}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"Invalid YAML: {exc}", first_line) from None
+
+
+class _Frame:
+    __slots__ = ("value", "path", "key")
+
+    def __init__(self, value: dict | list, path: Path_):
+        self.value = value
+        self.path = path
+        self.key: str | None = None  # a mapping's key whose value comes next
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_END_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _load_events(events, first: int) -> Located:
     located = Located(None)
-    located.data = _build(node, (), located.lines, first_line) if node is not None else None
+    lines = located.lines
+    stack: list[_Frame] = []
+    documents = 0
+    deferred: YamlError | None = None  # the first error of the values, raised at the end
+    for event in events:
+        if isinstance(event, _END_EVENTS):
+            stack.pop()
+            continue
+        if not isinstance(event, _NODE_EVENTS):
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlError("YAML anchors and aliases (& and *) are not allowed", event.start_mark.line + first)
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlError("Invalid YAML: but found another document", event.start_mark.line + first)
+            continue
+        line = event.start_mark.line + first
+        if event.anchor:
+            raise YamlError("YAML anchors and aliases (& and *) are not allowed", line)
+        is_scalar = isinstance(event, yaml.ScalarEvent)
+        if not is_scalar and len(stack) >= MAX_DEPTH:
+            raise YamlError(f"Expected at most {MAX_DEPTH} levels of nesting but found more", line)
+        if deferred is not None:
+            if not is_scalar:
+                stack.append(_Frame([], ()))  # keep the depth count; nothing is built any more
+            continue
+        parent = stack[-1] if stack else None
+        if parent is None:
+            path: Path_ = ()
+        elif isinstance(parent.value, list):
+            path = parent.path + (len(parent.value),)
+        elif parent.key is None:  # a mapping's key
+            if not is_scalar:
+                deferred = YamlError("Expected a plain key", line)
+                stack.append(_Frame([], ()))
+                continue
+            key = event.value
+            if key in parent.value:
+                deferred = YamlError(f"Duplicate key '{key}' (first at line {lines[parent.path + (key,)]})", line)
+                continue
+            lines[parent.path + (key,)] = line
+            parent.key = key
+            continue
+        else:
+            path = parent.path + (parent.key,)
+        lines.setdefault(path, line)
+        if is_scalar:
+            try:
+                value: Any = _scalar(event, path, line)
+            except YamlError as exc:
+                deferred = exc
+                continue
+        else:
+            value = {} if isinstance(event, yaml.MappingStartEvent) else []
+        if parent is None:
+            located.data = value
+        elif isinstance(parent.value, list):
+            parent.value.append(value)
+        else:
+            parent.value[parent.key] = value
+            parent.key = None
+        if not is_scalar:
+            stack.append(_Frame(value, path))
+    if deferred is not None:
+        raise deferred
     return located
 
 
-def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], first: int) -> Any:
-    lines.setdefault(path, node.start_mark.line + first)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlError("Expected a plain key", key_node.start_mark.line + first)
-            key = key_node.value
-            if key in out:
-                raise YamlError(
-                    f"Duplicate key '{key}' (first at line {lines[path + (key,)]})",
-                    key_node.start_mark.line + first,
-                )
-            lines[path + (key,)] = key_node.start_mark.line + first
-            out[key] = _build(value_node, path + (key,), lines, first)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), lines, first) for i, item in enumerate(node.value)]
-    if node.tag == "tag:yaml.org,2002:null" or (
-        not node.style and node.value in ("", "~", "null")
+def _scalar(event: yaml.ScalarEvent, path: Path_, line: int) -> str | None:
+    if event.tag == "tag:yaml.org,2002:null" or (
+        not event.style and event.value in ("", "~", "null")
     ):  # plain style: None (Python) or "" (libyaml)
         return None
     # A quoted scalar can spell any character as an escape ("\0", "\e", "\x9b", "\uD800"):
     # hold values to the same rule as the file's raw text (tabs and line breaks allowed).
-    found = CONTROL_RE.search(node.value)
-    bad = found.group() if found else None
-    if bad is not None:
-        items = [part for part in path if isinstance(part, int)]
-        field_name = ".".join(part for part in path if isinstance(part, str))
-        field_name += f" (item {items[-1] + 1})" if items else ""
-        raise YamlError(
-            f"{field_name + ': ' if field_name else ''}Expected text but found the "
-            f"{'lone surrogate' if 0xD800 <= ord(bad) <= 0xDFFF else 'control character'} "
-            f"U+{ord(bad):04X} (written as an escape)",
-            node.start_mark.line + first,
-        )
-    return node.value
+    found = CONTROL_RE.search(event.value)
+    if found is None:
+        return event.value
+    bad = found.group()
+    items = [part for part in path if isinstance(part, int)]
+    field_name = ".".join(part for part in path if isinstance(part, str))
+    field_name += f" (item {items[-1] + 1})" if items else ""
+    raise YamlError(
+        f"{field_name + ': ' if field_name else ''}Expected text but found the "
+        f"{'lone surrogate' if 0xD800 <= ord(bad) <= 0xDFFF else 'control character'} "
+        f"U+{ord(bad):04X} (written as an escape)",
+        line,
+    )
 
 
 def split_frontmatter(text: str) -> tuple[str, str, int]:

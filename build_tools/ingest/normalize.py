@@ -23,15 +23,94 @@ and the Markdown body. The rules, in the order they run:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..schema import SUMMARY_MAX, TITLE_MAX
 from . import detect as formats
 from .sources import Draft, SourceError
+
+# --- linear time ---------------------------------------------------------------------------
+#
+# Every pattern here sees pasted text, so each must run in time linear in it (tested on 100 kB
+# lines of every character Markdown and HTML care about: tests/hostile/test_linear_time.py).
+# Patterns cannot give back what they need not (possessive *+ ++, or one way only to match the
+# same characters), and two more rules keep the regex engine from searching the same text again
+# from every start: a pattern whose match ends with a closing (">", "-->", "</a>") only runs on
+# the text up to the last closing, since from a start after it the search would run to the end;
+# and where a start that fails makes every start before the end of its tag fail the same way,
+# the starts are tried one by one and those are skipped (``_sub_each``).
+
+
+def _closed_end(text: str, closing: str | re.Pattern) -> int:
+    """The end of the last ``closing`` in ``text``, 0 if there is none."""
+    if isinstance(closing, str):
+        found = text.rfind(closing)
+        return found + len(closing) if found >= 0 else 0
+    end = 0
+    for found in closing.finditer(text):
+        end = found.end()
+    return end
+
+
+def _sub_closed(pattern: re.Pattern, repl, text: str, closing: str | re.Pattern) -> str:
+    """``pattern.sub(repl, text)`` for a pattern each match of which ends with a ``closing``."""
+    cut = _closed_end(text, closing)
+    return pattern.sub(repl, text[:cut]) + text[cut:] if cut else text
+
+
+def _sub_each(pattern: re.Pattern, repl, text: str, starts: re.Pattern, closing: str | re.Pattern) -> str:
+    """``pattern.sub(repl, text)`` for a tag pattern: each match ends with a ``closing``, starts
+    with a ``starts`` match, and when it fails from one start it fails from every start up to
+    the next ">" (they all end their opening tag there and go on the same way)."""
+    cut = _closed_end(text, closing)
+    pieces, last, skip = [], 0, 0
+    for start in starts.finditer(text, 0, cut):
+        at = start.start()
+        if at < last or at < skip:
+            continue
+        found = pattern.match(text, at, cut)
+        if found is None:
+            tag_end = text.find(">", at, cut)
+            skip = tag_end if tag_end >= 0 else cut
+            continue
+        pieces += [text[last:at], repl(found) if callable(repl) else repl]
+        last = found.end()
+    return "".join(pieces) + text[last:] if pieces else text
+
+
+def _remove_lines(text: str, find_core) -> str:
+    r"""``re.sub(r"^\s*CORE\s*$", "", text, flags=re.M)`` where ``find_core(text, pos)`` gives
+    the (start, end) of the first CORE at or after pos (CORE matching one way only), or None.
+    The regex engine would scan the same blank lines again from each of their starts."""
+    pieces, last, pos, size = [], 0, 0, len(text)
+    while (core := find_core(text, pos)) is not None:
+        begin, end = core
+        lead = begin  # ^\s*: the first line start in the whitespace before the core
+        while lead > last and text[lead - 1].isspace():
+            lead -= 1
+        if lead == 0 or text[lead - 1] == "\n":
+            start = lead
+        else:
+            newline = text.find("\n", lead, begin)
+            start = newline + 1 if newline >= 0 else -1
+        tail = _SPACE_RUN.match(text, end).end()  # \s*$: the last line end in the whitespace after
+        stop = size if tail == size else text.rfind("\n", end, tail)
+        if start < 0 or stop < 0:
+            pos = begin + 1
+            continue
+        pieces.append(text[last:start])
+        last = pos = stop
+    return "".join(pieces) + text[last:] if pieces else text
+
+
+_SPACE_RUN = re.compile(r"\s*+")
+
 
 # --- characters ------------------------------------------------------------------------------
 
@@ -40,52 +119,110 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TAGS_DROPPED = re.compile(r"</?(span|figure|figcaption|font|div|section|picture|source|img|u|o:p)\b[^>]*>", re.I)
 _BR = re.compile(r"<br\s*/?>", re.I)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_END_MARK = re.compile(r"^\s*\\?(#\s*){3}\s*$", re.M)  # pandoc's escaped "###" end of a release
+# pandoc's escaped "###" end of a release, on a line of its own: ^\s*\\?(#\s*){3}\s*$ (re.M)
+_END_MARK = re.compile(r"\\?#\s*+#\s*+#")
 _CODE_LINE = re.compile(
-    r"^\s*(//|/\*|\*/|\$\(|var\s|let\s|const\s|function\b|if\s*\(|else\b|return\b|[{}\[\]()]+[;,]?\s*$"
-    r"|[\w.$\[\]\"']+\s*[:=]\s*.*[,;{(\[]\s*$|.*\)\s*;\s*$|.*\{\s*$)"
+    r"^\s*+(//|/\*|\*/|\$\(|var\s|let\s|const\s|function\b|if\s*\(|else\b|return\b|[{}\[\]()]+[;,]?\s*$"
+    r"|[\w.$\[\]\"']+\s*[:=]\s*+.*[,;{(\[]\s*$|.*\)\s*;\s*$|.*\{\s*$)"
 )
 
 
+def _end_mark(text: str, pos: int) -> tuple[int, int] | None:
+    found = _END_MARK.search(text, pos)
+    return found.span() if found else None
+
+
+_DROPPED_ELEMENT = re.compile(r"<(script|style|iframe|video|audio|noscript|svg)\b", re.I)
 _DROP_ELEMENTS = re.compile(r"<(script|style|iframe|video|audio|noscript|svg)\b.*?</\1\s*>", re.I | re.S)
+_ANCHOR_START = re.compile(r"<a\b", re.I)
 _ANCHOR = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>", re.I | re.S)
+_ANCHOR_END = re.compile(r"</a\s*>", re.I)
+_BLOCKQUOTE_START = re.compile(r"<blockquote\b", re.I)
 _BLOCKQUOTE = re.compile(r"<blockquote\b[^>]*>(.*?)</blockquote\s*>", re.I | re.S)
+_BLOCKQUOTE_END = re.compile(r"</blockquote\s*>", re.I)
 _BLOCK_TAGS = re.compile(r"</?(p|blockquote|ul|ol|li|h[1-6]|table|tr|td|th|tbody|thead)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]+>")
+_LINE_TAG = re.compile(r"</?(p|ul|ol|table|tbody|thead|tr)\b", re.I)  # [^>]*> ends it
+
+
+def _drop_elements(text: str) -> str:
+    """Scripts, styles, frames, media and drawings removed with what they hold: the matches of
+    _DROP_ELEMENTS, each start tried once; an element never closed after one start is never
+    closed after a later one either, so it is not searched for again."""
+    pieces, last, unclosed = [], 0, set()
+    for start in _DROPPED_ELEMENT.finditer(text):
+        name = start[1].lower()
+        if start.start() < last or name in unclosed:
+            continue
+        found = _DROP_ELEMENTS.match(text, start.start())
+        if found is None:
+            unclosed.add(name)
+            continue
+        pieces.append(text[last : start.start()])
+        last = found.end()
+    return "".join(pieces) + text[last:] if pieces else text
+
+
+def _line_tag(text: str, pos: int) -> tuple[int, int] | None:
+    found = _LINE_TAG.search(text, pos)
+    if found is None:
+        return None
+    end = text.find(">", found.end())
+    return (found.start(), end + 1) if end >= 0 else None
+
+
+def _untagged(text: str, space: str = "") -> str:
+    return _sub_closed(_ANY_TAG, space, text, ">")
 
 
 def html_fragments(text: str) -> str:
     """Raw HTML left inside Markdown (embedded posts, boxes) → Markdown text, links kept."""
     if "<" not in text:
         return text
-    text = _DROP_ELEMENTS.sub("", text)
-    text = _ANCHOR.sub(lambda m: f"[{' '.join(re.sub(r'<[^>]+>', '', m[2]).split())}]({m[1]})", text)
+    text = _drop_elements(text)
+    text = _sub_each(
+        _ANCHOR, lambda m: f"[{' '.join(_untagged(m[2]).split())}]({m[1]})", text, _ANCHOR_START, _ANCHOR_END
+    )
 
     def quote(match: re.Match) -> str:
-        inner = _BLOCK_TAGS.sub("\n\n", _BR.sub("\n", match[1]))
-        inner = _TAGS_DROPPED.sub("", inner)
+        inner = _sub_closed(_BLOCK_TAGS, "\n\n", _BR.sub("\n", match[1]), ">")
+        inner = _sub_closed(_TAGS_DROPPED, "", inner, ">")
         paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", inner) if p.strip()]
         return "\n\n" + "\n>\n".join(f"> {p}" for p in paragraphs) + "\n\n"
 
-    text = _BLOCKQUOTE.sub(quote, text)
-    text = _HTML_TABLE.sub(_table_to_markdown, text)
-    text = _LEFTOVER_TAGS.sub("", text)
-    text = re.sub(r"^\s*</?(p|ul|ol|table|tbody|thead|tr)\b[^>]*>\s*$", "", text, flags=re.I | re.M)
-    return text
+    text = _sub_each(_BLOCKQUOTE, quote, text, _BLOCKQUOTE_START, _BLOCKQUOTE_END)
+    text = _sub_closed(_HTML_TABLE, _table_to_markdown, text, _HTML_TABLE_END)
+    text = _sub_closed(_LEFTOVER_TAGS, "", text, ">")
+    return _remove_lines(text, _line_tag)  # ^\s*</?(p|ul|ol|table|tbody|thead|tr)\b[^>]*>\s*$
 
 
 _HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+_HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
 _LEFTOVER_TAGS = re.compile(
     r"</?(table|thead|tbody|tfoot|tr|td|th|col|colgroup|caption|p|blockquote|ul|ol|li|h[1-6]|section|article|"
     r"header|footer|nav|aside|em|strong|i|b|sup|sub|small|center|a|dl|dt|dd|hr|label|button|form|input)\b[^>]*>",
     re.I,
 )
+_ROW = re.compile(r"<tr\b.*?</tr\s*>", re.I | re.S)
+_ROW_END = re.compile(r"</tr\s*>", re.I)
+_CELL_START = re.compile(r"<t[dh]\b", re.I)
+_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]\s*>", re.I | re.S)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.I)
+
+
+def _findall_each(pattern: re.Pattern, text: str, starts: re.Pattern, closing: re.Pattern) -> list[str]:
+    """``pattern.findall(text)`` (one group) with the starts of ``_sub_each``."""
+    found: list[str] = []
+    _sub_each(pattern, lambda m: found.append(m[1]) or "", text, starts, closing)
+    return found
 
 
 def _table_to_markdown(match: re.Match) -> str:
     rows = []
-    for row in re.findall(r"<tr\b.*?</tr\s*>", match[0], re.I | re.S):
-        cells = re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]\s*>", row, re.I | re.S)
-        cells = [" ".join(re.sub(r"<[^>]+>", " ", c).split()).replace("|", "\\|") for c in cells]
+    cut = _closed_end(match[0], _ROW_END)
+    for row in _ROW.findall(match[0][:cut]):
+        cells = _findall_each(_CELL, row, _CELL_START, _CELL_END)
+        cells = [" ".join(_untagged(c, " ").split()).replace("|", "\\|") for c in cells]
         if any(cells):
             rows.append(cells)
     if not rows:
@@ -104,11 +241,11 @@ def clean_characters(text: str) -> str:
     for char, replacement in _SPACES.items():
         text = text.replace(char, replacement)
     text = _INVISIBLE.sub("", text)
-    text = _COMMENT.sub("", text)
+    text = _sub_closed(_COMMENT, "", text, "-->")
     text = html_fragments(text)
     text = _BR.sub("\n", text)
-    text = _TAGS_DROPPED.sub("", text)
-    text = _END_MARK.sub("", text)
+    text = _sub_closed(_TAGS_DROPPED, "", text, ">")
+    text = _remove_lines(text, _end_mark)
     text = re.sub(r"\*{4,}", " ", text)  # empty strong emphasis between words
     text = re.sub(r"(?<![_\w])([^\W_]+)__(?=[^\W_])", r"\1 ", text)  # "defi__has": a space lost in pandoc
     return drop_code(text)
@@ -156,7 +293,18 @@ class Block:
 
 
 _BULLET = re.compile(r"^(\s*)([•●▪◦‣∙·○■□➢►✓✔-]|\*|\+|\d{1,3}[.)])\s+(\S.*)$")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def _heading(line: str) -> tuple[str, str] | None:
+    r"""(hashes, text) of an ATX heading line, as ^(#{1,6})\s+(.*?)\s*#*\s*$ reads it: the
+    closing hashes and spaces stripped from the end (the lazy pattern retried its tail after
+    every character: quadratic in a line of spaces)."""
+    hashes = len(line) - len(line.lstrip("#"))
+    if not 1 <= hashes <= 6 or hashes == len(line) or not line[hashes].isspace():
+        return None
+    return line[:hashes], line[hashes:].lstrip().rstrip().rstrip("#").rstrip()
+
+
 _RULE = re.compile(r"^\s*([-*_=])(\s*\1){2,}\s*$")
 _LABEL_LINE = re.compile(r"^\s*\*\*[^*\n]{1,60}:\s*\*\*")
 
@@ -199,10 +347,10 @@ def to_blocks(text: str, markdown: bool) -> list[Block]:
             para.clear()
             blocks.append(Block("heading", text_, 1 if stripped[0] == "=" else 2))
             continue
-        heading = _HEADING.match(stripped) if markdown or stripped.startswith("#") else None
+        heading = _heading(stripped) if markdown or stripped.startswith("#") else None
         if heading and (markdown or len(stripped) < 150):
             flush()
-            blocks.append(Block("heading", heading[2], len(heading[1])))
+            blocks.append(Block("heading", heading[1], len(heading[0])))
             continue
         if _FOOTER_START.match(stripped):  # a footer label glued under the last paragraph
             flush()
@@ -273,13 +421,126 @@ def _depths(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 # --- text helpers ----------------------------------------------------------------------------
 
-_LINK = re.compile(r"!?\[((?:\\.|[^\]\\])*)\]\(([^)\s]*(?:\([^)\s]*\))?[^)\s]*)(?:\s+\"[^\"]*\")?\)")
+# A link or image: !?\[((?:\\.|[^\]\\])*)\]\(([^)\s]*(?:\([^)\s]*\))?[^)\s]*)(?:\s+"[^"]*")?\)
+# (the optional "(...)" inside the target never changes a match: the target always ends at the
+# first ")" or space). Found by ``_links`` below, in time linear in the text.
+_LINK_TEXT = re.compile(r"(?:\\.|[^\]\\])*+")
+_TARGET_STOP = re.compile(r"[)\s]")
+
+
+class _Link:
+    """One link as re.Match shows it: [0] all of it, [1] its text, [2] its target."""
+
+    __slots__ = ("_groups", "_span")
+
+    def __init__(self, text: str, span: tuple[int, int], label: tuple[int, int], target: tuple[int, int]):
+        self._span = span
+        self._groups = (text[span[0] : span[1]], text[label[0] : label[1]], text[target[0] : target[1]])
+
+    def __getitem__(self, group: int) -> str:
+        return self._groups[group]
+
+    def start(self) -> int:
+        return self._span[0]
+
+    def end(self) -> int:
+        return self._span[1]
+
+
+def _links(text: str, only: int | None = None):
+    """The links of ``text`` left to right, as ``_LINK.finditer`` would give them; with ``only``,
+    just the one starting there (or None). A start that fails makes every "[" before the end of
+    its link text fail the same way (they read the same text from there on), so those are
+    skipped; the end of a target and of a title are looked up, not searched for again."""
+    size = len(text)
+    stops: list[int] | None = None
+    space_ends: dict[int, int] = {}
+    quote_ends: dict[int, int] = {}
+    if only is not None:
+        start = only + 1 if text.startswith("![", only) else only
+        if not text.startswith("[", start):
+            return
+    elif "](" in text:
+        start = text.find("[")
+    else:
+        return
+    pos = skip = 0
+    while start >= 0:
+        if start >= skip:
+            label_end = _LINK_TEXT.match(text, start + 1).end()
+            end = -1
+            if text.startswith("](", label_end):
+                target = label_end + 2
+                if only is not None:  # one link: its target read once
+                    found = _TARGET_STOP.search(text, target)
+                    stop = found.start() if found else size
+                else:
+                    if stops is None:
+                        stops = [found.start() for found in _TARGET_STOP.finditer(text)]
+                    index = bisect.bisect_left(stops, target)
+                    stop = stops[index] if index < len(stops) else size
+                if stop < size and text[stop] == ")":
+                    end = stop + 1
+                elif stop < size:  # \s+"title"\)
+                    if stop not in space_ends:
+                        space_ends[stop] = _SPACE_RUN.match(text, stop).end()
+                    quote = space_ends[stop]
+                    if quote < size and text[quote] == '"':
+                        if quote not in quote_ends:
+                            quote_ends[quote] = text.find('"', quote + 1)
+                        close = quote_ends[quote]
+                        if close >= 0 and text.startswith(")", close + 1):
+                            end = close + 2
+            if end >= 0:
+                if only is not None:
+                    begin = only
+                else:
+                    begin = start - 1 if start - 1 >= pos and text[start - 1] == "!" else start
+                yield _Link(text, (begin, end), (start + 1, label_end), (label_end + 2, stop))
+                if only is not None:
+                    return
+                pos = end
+                start = text.find("[", end)
+                continue
+            skip = label_end
+        if only is not None:
+            return
+        start = text.find("[", start + 1)
+
+
+@lru_cache(maxsize=64)  # the rules look at the links of one block again and again
+def _all_links(text: str) -> tuple[_Link, ...]:
+    return tuple(_links(text))
+
+
+def _link_sub(repl, text: str) -> str:
+    """``_LINK.sub(repl, text)``; ``repl`` a function of the link or a string."""
+    pieces, last = [], 0
+    for link in _all_links(text):
+        pieces += [text[last : link.start()], repl(link) if callable(repl) else repl]
+        last = link.end()
+    return "".join(pieces) + text[last:] if pieces else text
+
+
+def _link_findall(text: str) -> list[tuple[str, str]]:
+    return [(link[1], link[2]) for link in _all_links(text)]
+
+
+def _link_at(text: str, at: int) -> _Link | None:
+    return next(_links(text, at), None)
+
+
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 
 
+_EMPHASIS = re.compile(r"(\*\*|__|\*|(?<!\w)_|_(?!\w)|`)")
+_KEY_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+
+
 def plain_text(markdown: str) -> str:
-    text = _LINK.sub(lambda m: m[1], markdown)
-    text = re.sub(r"(\*\*|__|\*|(?<!\w)_|_(?!\w)|`)", "", text)
+    text = _link_sub(lambda m: m[1], markdown) if "](" in markdown else markdown
+    text = _EMPHASIS.sub("", text)
     text = text.replace("\\", "")
     return " ".join(text.split())
 
@@ -287,11 +548,11 @@ def plain_text(markdown: str) -> str:
 def key(text: str) -> str:
     """A comparison key: case, quotes, dashes, punctuation and spacing ignored."""
     text = unicodedata.normalize("NFKC", plain_text(text)).translate(_QUOTES).casefold()
-    return " ".join(re.findall(r"[^\W_]+", text))
+    return " ".join(_KEY_WORD.findall(text))
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[^\W_][\w'’-]*", text)
+    return _WORD.findall(text)
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -384,7 +645,21 @@ _META_LABELS = {
     ),
 }
 _LABEL_TO_FIELD = {label: name for name, labels in _META_LABELS.items() for label in labels}
-_META_LINE = re.compile(r"^\|?\s*(?:\*\*)?\s*([A-Za-z][A-Za-z .()/]{0,40}?)\s*:\s*(?:\*\*)?\s*\|?\s*(.*?)\s*\|?\s*$")
+# "Label: value", as ^\|?\s*(?:\*\*)?\s*([A-Za-z][A-Za-z .()/]{0,40}?)\s*:\s*(?:\*\*)?\s*\|?\s*(.*?)\s*\|?\s*$
+# reads it (the value's end found by stripping, not by a lazy pattern retrying its tail).
+_META_HEAD = re.compile(r"\|?\s*+(?:\*\*)?\s*+([A-Za-z][A-Za-z .()/]{0,40}?)\s*:\s*+(?:\*\*)?\s*+\|?\s*+")
+
+
+def _meta_line(text: str) -> tuple[str, str] | None:
+    """(label, value) of a "Label: value" line or table row."""
+    head = _META_HEAD.match(text)
+    if head is None:
+        return None
+    value = text[head.end() :].rstrip()
+    if value.endswith("|"):
+        value = value[:-1].rstrip()
+    return None if "\n" in value else (head[1], value)
+
 
 _CHROME_WORDS = {
     "article with toc",
@@ -471,8 +746,8 @@ def is_chrome_text(text: str) -> bool:
         return True
     if any(rule.match(plain) for rule in _CHROME_LINE):
         return True
-    links = _LINK.findall(text)
-    rest = _LINK.sub("", text).strip(" |>»/·•-–—\u203a")
+    links = _link_findall(text)
+    rest = _link_sub("", text).strip(" |>»/·•-–—\u203a")
     if links and re.search(r"(^|[\s)])[>»›](\s|\[|$)", text) and len(words(rest)) <= 4:
         return True  # a breadcrumb: Home > Section > Page
     if links and not re.sub(r"[\s>|»/·•›\u203a-]+", "", rest):
@@ -488,11 +763,12 @@ def is_chrome_text(text: str) -> bool:
 
 def _strip_leading_chrome_links(text: str) -> str:
     """'[Listen](url)Title Updated ...' → 'Title Updated ...' (chrome links glued to text)."""
+    at = 0
     while True:
-        match = re.match(r"^\s*" + _LINK.pattern, text)
+        match = _link_at(text, _SPACE_RUN.match(text, at).end())
         if not match or key(match[1]) not in _CHROME_WORDS:
-            return text
-        text = text[match.end() :]
+            return text[at:]
+        at = match.end()
 
 
 # --- headings --------------------------------------------------------------------------------
@@ -540,8 +816,13 @@ def _title_case(text: str) -> bool:
     return capital / len(tokens) >= 0.75
 
 
+# **text** alone (with a colon): the text ends at its last character that is no space before the
+# first "*" (the lazy [^*]+? retried \s*\*\* after every character: quadratic in spaces).
+_BOLD_ONLY = re.compile(r"\*\*([^*]*[^*\s]|\s)\s*\*\*\s*(:?)")
+
+
 def _bold_only(text: str) -> str | None:
-    match = re.fullmatch(r"\*\*([^*]+?)\s*\*\*\s*(:?)", text.strip())
+    match = _BOLD_ONLY.fullmatch(text.strip())
     if match:
         return (match[1].strip() + match[2]).strip()
     return None
@@ -667,8 +948,8 @@ def _find_title(draft: Draft, blocks: list[Block]) -> str | None:
                 not text
                 or is_chrome_text(block.text)
                 or _DATELINE.search(text)
-                or _META_LINE.match(block.text)
-                and _LABEL_TO_FIELD.get(key(_META_LINE.match(block.text)[1]))
+                or (meta_line := _meta_line(block.text))
+                and _LABEL_TO_FIELD.get(key(meta_line[0]))
             ):
                 continue
             if len(text) <= TITLE_MAX and not _SENTENCE_END.search(text.rstrip("?")) or len(text) <= 120:
@@ -680,11 +961,11 @@ def _find_title(draft: Draft, blocks: list[Block]) -> str | None:
 def _meta_field(block: Block) -> tuple[str, str] | None:
     if block.kind not in ("para", "table"):
         return None
-    match = _META_LINE.match(block.text.strip())
+    match = _meta_line(block.text.strip())
     if not match:
         return None
-    name = _LABEL_TO_FIELD.get(match[1].strip().lower())
-    value = plain_text(match[2]).strip(" |")
+    name = _LABEL_TO_FIELD.get(match[0].strip().lower())
+    value = plain_text(match[1]).strip(" |")
     if not name or not value:
         return None
     return name, value
@@ -806,10 +1087,10 @@ def _remove_debris(blocks: list[Block], title_key: str, meta: dict) -> list[Bloc
 
 
 def _anchor_only(text: str) -> bool:
-    links = _LINK.findall(text)
+    links = _link_findall(text)
     return (
         bool(links)
-        and not _LINK.sub("", text).strip()
+        and not _link_sub("", text).strip()
         and all(
             "#" in url and not urlsplit(url).path.strip("/") or url.startswith("#") or "#_Toc" in url
             for _, url in links
@@ -841,7 +1122,7 @@ def _structure(blocks: list[Block]) -> list[Block]:
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         if block.kind == "heading":
             text = (
-                plain_text(block.text).rstrip(":").strip() if not _LINK.search(block.text) else block.text.rstrip(":")
+                plain_text(block.text).rstrip(":").strip() if not _link_findall(block.text) else block.text.rstrip(":")
             )
             if not text:
                 continue
@@ -876,18 +1157,19 @@ def _structure(blocks: list[Block]) -> list[Block]:
 
 
 def _drop_empty_headings(blocks: list[Block]) -> list[Block]:
-    out: list[Block] = []
+    out: list[Block] = []  # from the end, reversed at the end (inserting at the front: quadratic)
     for index in range(len(blocks) - 1, -1, -1):
         block = blocks[index]
         if block.kind == "heading":
-            nxt = out[0] if out else None
+            nxt = out[-1] if out else None
             if nxt is None or (nxt.kind == "heading" and nxt.level <= block.level):
                 continue
-        out.insert(0, block)
+        out.append(block)
+    out.reverse()
     return out
 
 
-_DEK = re.compile(r"^(?P<dek>[^\n]{12,300}?)\s+-\s+(?P<rest>[\"“'‘A-Z0-9].+)$", re.S)
+_DEK = re.compile(r"^(?P<dek>[^\n]{12,300}?)\s++-\s++(?P<rest>[\"“'‘A-Z0-9].+)$", re.S)
 
 
 def _summary(blocks: list[Block]) -> tuple[str, list[Block]]:
@@ -911,15 +1193,26 @@ _ABBREVIATION = re.compile(
 
 
 def sentences(text: str) -> list[str]:
-    parts, current = [], ""
+    """The text cut after each sentence end that does not end an abbreviation ("U.S.", "Mr.")."""
+    parts: list[str] = []
+    current: list[str] = []  # pieces of the sentence so far, joined by spaces (then stripped)
     for piece in _SENTENCE.split(text):
-        current = f"{current} {piece}".strip() if current else piece
-        if not _ABBREVIATION.search(current):
-            parts.append(current)
-            current = ""
-    if current:
-        parts.append(current)
+        if current and current != [""]:
+            current.append(piece)
+            tail = " ".join(current[-8:]).rstrip()  # an abbreviation is a few characters at the end
+        else:
+            current = [piece]
+            tail = piece
+        if not _ABBREVIATION.search(tail, max(0, len(tail) - 8)):
+            parts.append(_joined(current))
+            current = []
+    if current and _joined(current):
+        parts.append(_joined(current))
     return parts
+
+
+def _joined(pieces: list[str]) -> str:
+    return pieces[0] if len(pieces) == 1 else " ".join(pieces).strip()
 
 
 def _lead(text: str) -> str:
@@ -1007,7 +1300,9 @@ def _source(draft: Draft, meta: dict) -> dict:
 # --- rendering -------------------------------------------------------------------------------
 
 
-_GOOD_TARGET = re.compile(r"^(https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+([/?#:][^\s]*)?|mailto:\S+@\S+|/\S*|#\S*)$")
+_GOOD_TARGET = re.compile(
+    r"^(https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+([/?#:][^\s]*)?|mailto:(?=\S*?\S@\S)\S+|/\S*|#\S*)$"
+)  # mailto:\S+@\S+ tried every "@" and every end: quadratic
 
 
 def fix_links(text: str) -> str:
@@ -1018,7 +1313,7 @@ def fix_links(text: str) -> str:
             return match[0]
         return match[1]
 
-    return _LINK.sub(repair, text)
+    return _link_sub(repair, text)
 
 
 def render(blocks: list[Block]) -> str:

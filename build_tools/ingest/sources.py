@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from ..yamlsafe import YamlError, decode_text
+from ..yamlsafe import SEPARATOR_RE, YamlError, decode_text, load
 from . import detect as formats
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -44,14 +44,7 @@ class Draft:
 
 
 def read_source(path: Path) -> Draft:
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise SourceError("is a folder") from None
-    except OSError as exc:
-        raise SourceError(f"cannot read the file: {exc.strerror}") from None
-    if len(raw) > MAX_BYTES:
-        raise SourceError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB")
+    raw = read_limited(path)
     if not raw.strip():
         raise SourceError("the file is empty")
     try:
@@ -76,34 +69,74 @@ def read_source(path: Path) -> Draft:
     return draft
 
 
+def read_limited(path: Path) -> bytes:
+    """The file's bytes. A file larger than MAX_BYTES is refused from its size, before reading
+    (and one that grows meanwhile is never read beyond MAX_BYTES + 1 bytes); a folder, a pipe
+    or a device is refused without waiting on it."""
+    too_large = SourceError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        raise SourceError("is a folder") from None
+    except OSError as exc:
+        raise SourceError(f"cannot read the file: {exc.strerror}") from None
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise SourceError("is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError("is not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise too_large
+        with open(descriptor, "rb", closefd=False) as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise SourceError(f"cannot read the file: {exc.strerror}") from None
+    finally:
+        os.close(descriptor)
+    if len(raw) > MAX_BYTES:
+        raise too_large
+    return raw
+
+
 # --- Markdown with a frontmatter that is not ours -------------------------------------------
 
 _URL_KEYS = ("source_url", "url", "canonical_url", "canonical", "link", "permalink", "original_url")
 _DATE_KEYS = ("date", "published_time", "published", "pubdate", "date_published", "created")
+# YAML 1.1's timestamp (a date, or a date and time with an optional zone), as PyYAML resolves it.
+_TIMESTAMP = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)|(\d{4})-(\d\d?)-(\d\d?)(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?"
+    r"(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?"
+)
 
 
 def _from_frontmatter(path: Path, text: str) -> Draft:
+    """The frontmatter is read like the archive's own (``yamlsafe``): every value a string,
+    no anchors or aliases (a few hundred bytes of them expand into gigabytes), at most
+    MAX_DEPTH levels of nesting, duplicate keys refused. A frontmatter it refuses fails the
+    file with the reason and its line: ingesting the text without it would lose its date
+    and source."""
     match = formats._FRONTMATTER.match(text)
+    # invisible line separators: YAML counts them as line breaks (lines would be off); a space
+    front = SEPARATOR_RE.sub(" ", match[1])
     try:
-        data = yaml.safe_load(match[1])
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark else ""
-        raise SourceError(f"invalid YAML frontmatter{where}: {getattr(exc, 'problem', None) or exc}") from None
+        data = load(front, first_line=2).data
+    except YamlError as exc:
+        reason = exc.message.removeprefix("Invalid YAML: ")
+        raise SourceError(f"invalid YAML frontmatter at line {exc.line}: {reason}") from None
     body = text[match.end() :]
     if not isinstance(data, dict):
         return Draft(path, formats.MARKDOWN, body)
     meta: dict = {}
     for key in _DATE_KEYS:
         value = data.get(key)
-        if isinstance(value, dt.datetime):
-            meta["date"] = value.date()
-        elif isinstance(value, dt.date):
-            meta["date"] = value
-        elif isinstance(value, str) and value.strip():
-            meta["date_text"] = value.strip()
-        else:
+        if not isinstance(value, str) or not value.strip():
             continue
+        day = _timestamp_date(value.strip())
+        if day is not None:
+            meta["date"] = day
+        else:
+            meta["date_text"] = value.strip()
         break
     modified = data.get("modified_time") or data.get("updated") or data.get("lastmod")
     if modified is not None:
@@ -128,10 +161,59 @@ def _from_frontmatter(path: Path, text: str) -> Draft:
     return Draft(path, formats.FRONTMATTER, body, str(title).strip() if title else None, meta)
 
 
+def _timestamp_date(text: str) -> dt.date | None:
+    """The day of a YAML timestamp (which a typed YAML loader reads as a date), else None."""
+    stamp = _TIMESTAMP.fullmatch(text)
+    if stamp is None:
+        return None
+    try:
+        return dt.date(*(int(part) for part in stamp.group(*((1, 2, 3) if stamp[1] else (4, 5, 6)))))
+    except ValueError:
+        return None
+
+
 # --- HTML pages ------------------------------------------------------------------------------
 
+_TIME_START = re.compile(r"<time", re.I)
 _TIME = re.compile(r"<time[^>]*\bdatetime=[\"']([^\"']+)[\"']", re.I)
 _META = re.compile(r"<meta\s+[^>]*>", re.I)
+_SITE_SUFFIX = re.compile(r"\.(gov|com|org|net)")
+_NOT_SITE_NAME = re.compile(r"[^\w .]")
+
+
+def _first_time(html: str) -> re.Match | None:
+    """``_TIME.search(html)``, in linear time: when the pattern fails from one "<time", it fails
+    from every "<time" before the end of that tag too (they see the same attributes), so those
+    are skipped instead of scanned again."""
+    skip = 0
+    for start in _TIME_START.finditer(html):
+        if start.start() < skip:
+            continue
+        found = _TIME.match(html, start.start())
+        if found:
+            return found
+        end = html.find(">", start.start())
+        skip = end if end >= 0 else len(html)
+    return None
+
+
+def _without_site_name(title: str) -> str:
+    r"""``re.sub(r"\s*[|–—]\s*[\w .]+\.(gov|com|org|net)\s*$", "", title).strip()``: a site name
+    after the last separator dropped. Checked by hand: that pattern split every run of spaces
+    between \s* and [\w .]+ in every way (quadratic in a title of spaces)."""
+    separator = max(title.rfind("|"), title.rfind("–"), title.rfind("—"))
+    if separator < 0:
+        return title.strip()
+    rest = title[separator + 1 :].rstrip()
+    site = rest[:-4]  # \s*[\w .]+ before the ".gov": spaces, then at least one name character
+    others = [found.start() for found in _NOT_SITE_NAME.finditer(site)]
+    if (
+        _SITE_SUFFIX.fullmatch(rest, len(rest) - 4)
+        and site
+        and (not others or (site[: others[-1] + 1].isspace() and others[-1] + 1 < len(site)))
+    ):
+        return title[:separator].strip()
+    return title.strip()
 
 
 def _from_html(path: Path, html: str) -> Draft:
@@ -156,7 +238,7 @@ def _from_html(path: Path, html: str) -> Draft:
     if published:
         meta["date_text"] = published
     else:
-        found = _TIME.search(html)
+        found = _first_time(html)
         if found:
             meta["date_text"] = found[1]
         elif metadata is not None and metadata.date:
@@ -173,13 +255,15 @@ def _from_html(path: Path, html: str) -> Draft:
             meta["license"] = metadata.license
     title = page_meta.get("og:title") or title
     if title:
-        title = re.sub(r"\s*[|–—]\s*[\w .]+\.(gov|com|org|net)\s*$", "", title).strip()
+        title = _without_site_name(title)
     return Draft(path, formats.HTML, body, title, meta)
 
 
 def _meta_tags(html: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for tag in _META.findall(html[:200_000]):
+    head = html[:200_000]
+    # Each tag ends at a ">": from a "<meta" after the last one, the search would run to the end.
+    for tag in _META.findall(head[: head.rfind(">") + 1]):
         name = re.search(r"\b(?:property|name|itemprop)=[\"']([^\"']+)[\"']", tag, re.I)
         content = re.search(r"\bcontent=[\"']([^\"']*)[\"']", tag, re.I)
         if name and content:

@@ -6,10 +6,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
+from ..checks.duplicates import normalise_url, shingles  # one rule for check and ingest
 from ..readers import article_paths
 from ..schema import ArticleMeta, Source, slugify  # the one slug rule of the archive
 from ..writers import write_atomic
@@ -53,20 +53,9 @@ def article_path(articles: Path, date, slug: str) -> Path:
     return articles / f"{date.year:04d}" / f"{date.isoformat()}-{slug}.md"
 
 
-def normalise_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}".lower()
-
-
 def text_key(body: str) -> str:
     words = re.findall(r"[^\W_]+", body.casefold())
     return hashlib.sha1(" ".join(words).encode()).hexdigest()
-
-
-def shingles(body: str) -> set[int]:
-    words = re.findall(r"[^\W_]+", re.sub(r"\]\([^)]*\)", "]", body).casefold())
-    return {hash(tuple(words[i : i + 5])) for i in range(max(1, len(words) - 4))}
 
 
 def similarity(a: set[int], b: set[int]) -> float:
