@@ -6,6 +6,7 @@ See tests/ci_rehearsal/__init__.py.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -37,9 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         with Rehearsal(args.out, args.actions) as rehearsal:
             results = play(rehearsal, names, args.deploys, with_ci=not args.no_ci)
     except RehearsalError as exc:
+        shutil.rmtree(args.out / "wheels", ignore_errors=True)
         print(f"ci-rehearsal: FAILED: {exc}", file=sys.stderr)
         print(f"ci-rehearsal: see {args.out.resolve()} (logs/, requests.jsonl, origin.git)", file=sys.stderr)
         return 1
+    shutil.rmtree(args.out / "wheels", ignore_errors=True)  # 400 MB, made again by every run
     passed = sum(1 for value in results.values() if isinstance(value, dict) and value.get("passed"))
     print(f"ci-rehearsal: {passed} scenarios passed in {time.monotonic() - started:.0f} s; see {args.out.resolve()}")
     return 0

@@ -12,7 +12,7 @@ Everything lives in one output folder:
 - ``home/``        HOME of the runs: git's ``insteadOf`` that maps the GitHub address to origin.git,
                    act's own cache and workspaces;
 - ``runner-caches/`` each run's XDG_CACHE_HOME (pip's cache, the build's per-user key);
-- ``wheels/``      requirements.lock as wheels, repacked from the project's .venv, so that
+- ``wheels/``      (removed at the end) requirements.lock as wheels, repacked from the .venv, so that
                    ``make`` installs it in a job with no network;
 - ``toolcache/``   the Python that setup-python finds (a link to this Python's prefix);
 - ``artifacts/``, ``cache/``  act's artifact and cache servers.
