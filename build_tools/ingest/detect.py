@@ -16,7 +16,7 @@ TEXT = "text"
 _HTML_OPEN = re.compile(r"\s*+(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
 _SPACE_RUN = re.compile(r"\s*+")
 _TAG = re.compile(r"</?(p|div|span|a|li|ul|h[1-6]|script|meta|link|section|article)[\s>/]", re.I)
-_FRONTMATTER = re.compile(r"^---[ \t]*\n(.*?)\n(---|\.\.\.)[ \t]*(\n|$)", re.S)
+FRONTMATTER_RE = re.compile(r"^---[ \t]*\n(.*?)\n(---|\.\.\.)[ \t]*(\n|$)", re.S)
 _TARGET_STOP = re.compile(r"[)\s]")
 
 
@@ -73,7 +73,7 @@ def detect(text: str, suffix: str = "") -> str:
     head = text[:4000]
     if _starts_as_html(head):
         return HTML
-    match = _FRONTMATTER.match(text)
+    match = FRONTMATTER_RE.match(text)
     if match and re.search(r"^[A-Za-z_][\w-]*\s*:", match[1], re.M):
         return FRONTMATTER  # even with raw HTML inside: Markdown exports embed some
     if len(_TAG.findall(head)) >= 8 and len(_TAG.findall(head)) * 40 > len(head.split("\n")):

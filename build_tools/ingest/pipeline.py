@@ -1,15 +1,21 @@
-"""One file through every stage: read → normalize → tag → the article's text and path."""
+"""A run of ``ingest``: each file through every stage (read → normalize → tag → render → decide →
+write), and what became of it (an ``Outcome``, which the command prints)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from ..problems import Problem
-from .normalize import Normalized, normalize
-from .sources import read_source
+from ..layout import ENTITY_KINDS, Project
+from ..problems import Problem, display_path
+from ..readers import read_vocabulary
+from ..writers import write_atomic
+from .decide import Decision, decide
+from .normalize import Normalized, normalize, plain_text
+from .sources import SourceError, read_source
 from .tagging import Tagger
-from .writer import render_article, slugify
+from .writer import Archive, InvalidArticle, render_article, slugify
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", "")
 
@@ -23,15 +29,14 @@ class Ingested:
     body: str
     warnings: list[Problem] = field(default_factory=list)
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The article file; raises InvalidArticle when the schema would not accept its frontmatter."""
         return render_article(self.meta, self.body)
 
 
 def ingest_file(path: Path, tagger: Tagger, shown: str) -> Ingested:
     """Raises SourceError with the reason when the file cannot be read or parsed."""
-    from .sources import SourceError
-
     draft = read_source(path)
     normalized = normalize(draft)
     slug = slugify(normalized.title)
@@ -52,9 +57,7 @@ def ingest_file(path: Path, tagger: Tagger, shown: str) -> Ingested:
         "title": normalized.title,
         "date": normalized.date,
         "summary": normalized.summary,
-        "actors": tags.ids["actors"],
-        "topics": tags.ids["topics"],
-        "places": tags.ids["places"],
+        **{kind: tags.ids[kind] for kind in ENTITY_KINDS},
         "source": normalized.source,
     }
     return Ingested(path, normalized, slug, meta, normalized.body, warnings)
@@ -78,3 +81,89 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
         else:
             missing.append((path, "no such file or folder"))
     return files, missing
+
+
+# What became of a file (``Outcome.status``), and the count of the run's summary it adds to.
+WROTE, REPLACED, WOULD_WRITE = "wrote", "replaced", "would write"
+DUPLICATE, EXISTS = "duplicate", "exists"  # skipped: a duplicate in the archive; a file already there
+FAILED = "failed"
+TALLY = {WROTE: "written", REPLACED: "written", WOULD_WRITE: "written", DUPLICATE: "duplicates", EXISTS: "duplicates"}
+
+
+@dataclass
+class Outcome:
+    """What became of one file: its status, the article and the decision when it got that far,
+    and the reasons (one line each) when it failed."""
+
+    status: str
+    item: Ingested | None = None
+    decision: Decision | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def tally(self) -> str:
+        return TALLY.get(self.status, "failed")
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return self.item.warnings if self.item is not None else []
+
+
+class CannotIngest(Exception):
+    """The run cannot start (no articles/ folder, no valid vocabulary); ``lines`` say why."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__(lines[-1])
+        self.lines = lines
+
+
+@dataclass
+class Session:
+    """One run over many files: the archive as it grows, the tagger and the options."""
+
+    archive: Archive
+    tagger: Tagger
+    force: bool = False
+    dry_run: bool = False
+    texts: list[str] = field(default_factory=list)  # title and plain text of every file read
+
+    @classmethod
+    def open(cls, project: Project, force: bool = False, dry_run: bool = False) -> Session:
+        """Raises CannotIngest when the archive has no articles/ folder or no valid vocabulary."""
+        if not project.articles.is_dir():
+            raise CannotIngest([f"ingest: Expected an articles/ folder in {project.root} but found none"])
+        vocabulary, problems = read_vocabulary(project.vocabulary)
+        errors = [problem.format() for problem in problems if problem.severity == "error"]
+        if errors or not any(vocabulary.entries.values()):
+            where = display_path(project.vocabulary)
+            raise CannotIngest([*errors, f"ingest: Expected a valid vocabulary in {where}; nothing ingested"])
+        return cls(Archive.load(project.articles), Tagger(vocabulary), force, dry_run)
+
+    def ingest(self, path: Path, shown: str) -> Outcome:
+        """Read, normalize and tag one file, decide what becomes of it and do it (a dry run writes nothing)."""
+        try:
+            item = ingest_file(path, self.tagger, shown)
+        except SourceError as exc:
+            return Outcome(FAILED, errors=[str(exc)])
+        except Exception as exc:  # noqa: BLE001 — one bad file must not stop the others
+            return Outcome(FAILED, errors=[f"could not parse it ({type(exc).__name__}: {exc})"])
+        self.texts.append(f"{item.meta['title']}\n{plain_text(item.body)}")
+        try:
+            text = item.text
+        except InvalidArticle as exc:
+            return Outcome(FAILED, item, errors=[f"not a valid article, not written: {line}" for line in exc.lines])
+        decision = decide(self.archive, item, self.force)
+        if not decision.write:
+            return Outcome(DUPLICATE, item, decision)
+        if not self.dry_run:
+            try:
+                write_atomic(decision.target, text, replace=decision.replace)
+            except FileExistsError:
+                return Outcome(EXISTS, item, decision)
+            except OSError as exc:
+                error = f"could not write {display_path(decision.target)}: {exc.strerror}"
+                return Outcome(FAILED, item, decision, [error])
+        url = item.meta["source"].get("url")
+        self.archive.add(decision.target, item.meta["date"].year, decision.slug, url, item.body)
+        status = WOULD_WRITE if self.dry_run else REPLACED if decision.duplicate else WROTE
+        return Outcome(status, item, decision)

@@ -116,7 +116,7 @@ def _from_frontmatter(path: Path, text: str) -> Draft:
     MAX_DEPTH levels of nesting, duplicate keys refused. A frontmatter it refuses fails the
     file with the reason and its line: ingesting the text without it would lose its date
     and source."""
-    match = formats._FRONTMATTER.match(text)
+    match = formats.FRONTMATTER_RE.match(text)
     # invisible line separators: YAML counts them as line breaks (lines would be off); a space
     front = SEPARATOR_RE.sub(" ", match[1])
     try:

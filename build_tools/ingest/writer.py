@@ -1,4 +1,5 @@
-"""Stage 5: the article file — frontmatter, path, duplicate checks against the archive, atomic write."""
+"""Stage 5: the article file — its frontmatter, validated by the schema — and what the archive
+already holds, to tell a new article from a duplicate (what becomes of it: ``decide``)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
 from ..checks.duplicates import normalise_url, shingles  # one rule for check and ingest
+from ..layout import ARTICLE_FILENAME_RE, ENTITY_KINDS
 from ..readers import article_paths
-from ..schema import ArticleMeta, Source, slugify  # the one slug rule of the archive
-from ..writers import write_atomic
+from ..schema import ArticleMeta, Source, explain, slugify  # the one slug rule of the archive
 from ..yamlsafe import YamlError, decode_text, load, split_frontmatter
 
 FIELD_ORDER = tuple(ArticleMeta.model_fields)  # title, date, summary, actors, topics, places, source, ...
@@ -26,13 +28,39 @@ def scalar(value: str) -> str:
     return dumped.removesuffix("\n...\n").removesuffix("\n")
 
 
+class InvalidArticle(ValueError):
+    """The frontmatter of an article would not pass the schema; ``lines``: "field: message" each."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
 def render_article(meta: dict, body: str) -> str:
-    lines = ["---"]
+    """The article file: the frontmatter, its fields in the schema's order, then the body.
+    Raises InvalidArticle with the schema's messages when the frontmatter would not validate."""
+    front = frontmatter_lines(meta)
+    check_frontmatter("\n".join(front))
+    return "\n".join(["---", *front, "---", "", body.strip(), ""])
+
+
+def check_frontmatter(front: str) -> None:
+    """Read ``front`` back as the readers do and validate it with the schema (ArticleMeta)."""
+    try:
+        ArticleMeta.model_validate(load(front, first_line=2).data)
+    except YamlError as exc:
+        raise InvalidArticle([f"frontmatter: {exc.message}"]) from None
+    except ValidationError as exc:
+        raise InvalidArticle([f"{'.'.join(map(str, loc))}: {message}" for loc, message in explain(exc)]) from None
+
+
+def frontmatter_lines(meta: dict) -> list[str]:
+    lines = []
     for name in FIELD_ORDER:
         if name not in meta or meta[name] is None:
             continue
         value = meta[name]
-        if name in ("actors", "topics", "places"):
+        if name in ENTITY_KINDS:
             lines.append(f"{name}: [{', '.join(value)}]")
         elif name == "source":
             lines.append("source:")
@@ -45,12 +73,7 @@ def render_article(meta: dict, body: str) -> str:
             lines.append(f"draft: {'true' if value else 'false'}")
         else:
             lines.append(f"{name}: {scalar(value)}")
-    lines += ["---", "", body.strip(), ""]
-    return "\n".join(lines)
-
-
-def article_path(articles: Path, date, slug: str) -> Path:
-    return articles / f"{date.year:04d}" / f"{date.isoformat()}-{slug}.md"
+    return lines
 
 
 def text_key(body: str) -> str:
@@ -76,7 +99,7 @@ class Archive:
     def load(cls, articles: Path) -> Archive:
         archive = cls(articles)
         for path in article_paths(articles) if articles.is_dir() else []:
-            match = re.match(r"^(\d{4})-\d{2}-\d{2}-(.+)\.md$", path.name)
+            match = ARTICLE_FILENAME_RE.match(path.name)
             url, body = None, ""
             try:
                 front, body, _ = split_frontmatter(decode_text(path.read_bytes()))
@@ -85,7 +108,8 @@ class Archive:
                     url = data["source"].get("url")
             except (OSError, YamlError):
                 pass
-            archive.add(path, int(match[1]) if match else 0, match[2] if match else path.stem, url, body)
+            year, slug = (int(match["date"][:4]), match["slug"]) if match else (0, path.stem)
+            archive.add(path, year, slug, url, body)
         return archive
 
     def add(self, path: Path, year: int, slug: str, url: str | None, body: str) -> None:
@@ -95,12 +119,6 @@ class Archive:
         if body.strip():
             self.by_text[text_key(body)] = path
         self.bodies[path] = body
-
-    def remove(self, path: Path) -> None:
-        for index in (self.by_slug, self.by_url, self.by_text):
-            for k in [k for k, v in index.items() if v == path]:
-                del index[k]
-        self.bodies.pop(path, None)
 
     def duplicate(self, year: int, slug: str, url: str | None, body: str) -> tuple[Path, str] | None:
         """The article this one duplicates and why, or None."""
@@ -126,4 +144,4 @@ class Archive:
         return candidate
 
 
-__all__ = ["Archive", "article_path", "render_article", "slugify", "write_atomic"]
+__all__ = ["Archive", "InvalidArticle", "render_article", "slugify"]
