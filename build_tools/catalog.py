@@ -10,6 +10,7 @@ import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from .checks.duplicates import duplicate_slug_problems
 from .layout import ENTITY_KINDS, Key
 from .problems import Problem
 from .readers import Article, Vocabulary, unknown_id_problems
@@ -42,7 +43,7 @@ class Catalog:
         published = [a for a in articles if not a.meta.draft]
         for article in published:
             problems += unknown_id_problems(article, vocabulary)
-        problems += duplicate_url_problems(published)
+        problems += [problem for _, problem in duplicate_slug_problems(published, other_years=False)]
         catalog = cls(sorted(published, key=newest_first), vocabulary)
         catalog._index()
         return catalog, problems
@@ -134,22 +135,3 @@ class Catalog:
         cut = heapq.nlargest(limit, scores.values())[-1]
         best = sorted((-score, r) for r, score in scores.items() if score >= cut)[:limit]
         return [self.articles[r] for _, r in best]
-
-
-def duplicate_url_problems(articles: list[Article]) -> list[Problem]:
-    seen: dict[str, Article] = {}
-    problems = []
-    for article in sorted(articles, key=lambda a: str(a.path)):
-        first = seen.setdefault(article.url, article)
-        if first is not article:
-            problems.append(
-                Problem(
-                    article.shown,
-                    1,
-                    "error",
-                    f"slug: {article.slug!r} is already used in {article.year} by "
-                    f"{first.shown}; both would be published at /{article.url}",
-                    "duplicate-slug",
-                )
-            )
-    return problems

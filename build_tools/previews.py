@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from .catalog import Catalog
-from .checkers import run_checks
+from .checks.runner import run_checks
 from .layout import (
     ARCHIVE_DIR,
     ARCHIVE_PAGE,
@@ -290,7 +290,7 @@ class CheckSummary:
 
 
 def run_checks_on(project: Project, sources: list[str]) -> CheckSummary:
-    """``build_tools.checkers.run_checks`` on the given article files."""
+    """``build_tools.checks.runner.run_checks`` on the given article files."""
     if not sources:
         return CheckSummary(True, [], [], "no article added or changed")
     problems = run_checks(project, [project.root / s for s in sources])

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from build_tools import cli
-from build_tools.checkers import near_duplicate_pairs, run_checks
+from build_tools.checks.duplicates import near_duplicate_pairs
+from build_tools.checks.runner import run_checks
 from build_tools.layout import Project
 from tests.check.archive import ARTICLES, article_text, make_archive, write
 

@@ -419,7 +419,7 @@ def test_checks_summary_covers_the_changed_articles(repo: Path) -> None:
     checks = preview.checks
     assert checks.files == ["articles/2025/2025-06-01-putin-answers.md"]
     try:
-        import build_tools.checkers  # noqa: F401
+        import build_tools.checks.runner  # noqa: F401
     except ImportError:
         assert not checks.available and "not available" in checks.note
     else:

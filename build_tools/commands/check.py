@@ -24,6 +24,9 @@ json
     ``problems`` are sorted by path, line, severity, message; ``checked`` is the number of
     files whose problems are reported (every article and vocabulary file without PATHs).
 
+``--list-rules`` prints the rules instead (``checks.rules.RULES``: name, severity, module, what
+it finds; a JSON document with ``--format json``) and checks nothing.
+
 In every format each problem is one line: control characters in paths and messages are
 shown escaped (``\\n``, ``\\x1b``), and ``##[`` (the runner's older command prefix) as ``#\\x23[``.
 
@@ -41,7 +44,9 @@ import secrets
 import sys
 from pathlib import Path
 
-from ..checkers import CheckError, changed_files, check
+from ..checks.rules import RULES, text_table
+from ..checks.runner import check
+from ..checks.selection import CheckError, changed_files
 from ..problems import Problem
 from . import add_root, project_of
 
@@ -77,6 +82,12 @@ def register(subparsers) -> None:
         help=f"leave out the '{UNUSED_RULE}' warnings (vocabulary entries no article uses yet): a "
         "vocabulary prepared for a whole collection has many",
     )
+    parser.add_argument(
+        "--list-rules",
+        action="store_true",
+        help="print every rule (its name, severity, module and what it finds; with --format json, as JSON) "
+        "and check nothing",
+    )
     add_root(parser)
     parser.set_defaults(func=run)
 
@@ -94,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.list_rules:
+        return list_rules(args.format)
     project = project_of(args)
     if args.changed_since is not None:
         paths = changed_files(project, args.changed_since) + list(args.paths)
@@ -106,6 +119,19 @@ def _run(args: argparse.Namespace) -> int:
     if args.no_unused:
         problems = [p for p in problems if p.rule != UNUSED_RULE]
     return emit(args.format, problems, checked)
+
+
+def list_rules(form: str, stream=None) -> int:
+    """``--list-rules``: the table of ``checks.rules.RULES``; ``--format json``: a JSON document."""
+    stream = stream or sys.stdout
+    if form == "json":
+        rules = [
+            {"rule": r.id, "severity": r.severity, "module": r.module, "description": r.description} for r in RULES
+        ]
+        print(json.dumps({"version": JSON_VERSION, "rules": rules}, indent=2, ensure_ascii=False), file=stream)
+    else:
+        stream.write(text_table())
+    return 0
 
 
 def fail(message: str) -> None:

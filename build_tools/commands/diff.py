@@ -19,7 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..checkers import CheckError
+from ..checks.selection import CheckError
 from ..previews import GitError, compare_refs, to_json, to_markdown
 from ..problems import InputError, Problem
 from . import add_root, project_of
