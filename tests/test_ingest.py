@@ -20,18 +20,15 @@ from pathlib import Path
 import pytest
 
 from build_tools.ingest import detect
-from build_tools.ingest.normalize import (
-    bold_term,
-    clean_characters,
-    heading_candidate,
-    is_chrome_text,
-    key,
-    normalize,
-    parse_date,
-    to_blocks,
-)
+from build_tools.ingest.blocks import fix_links, to_blocks
+from build_tools.ingest.characters import clean_characters
+from build_tools.ingest.dates import parse_date
+from build_tools.ingest.furniture import is_chrome_text
+from build_tools.ingest.normalize import normalize
+from build_tools.ingest.sections import bold_term, heading_candidate
 from build_tools.ingest.sources import Draft, SourceError, read_source
 from build_tools.ingest.tagging import Tagger
+from build_tools.ingest.text import key
 from build_tools.ingest.writer import render_article, scalar
 from build_tools.readers import Vocabulary, read_article
 from build_tools.schema import VocabularyEntry
@@ -466,7 +463,5 @@ def test_dry_run_writes_nothing_and_no_vocabulary_is_exit_2(tmp_path: Path) -> N
 
 
 def test_links_without_an_address_keep_their_text() -> None:
-    from build_tools.ingest.normalize import fix_links
-
     text = "[a](https://x.org/p#:~:text=A%20b) [b](According%20to%20records) [\\[9\\]](https://%5B) [c](/local)"
     assert fix_links(text) == "[a](https://x.org/p#:~:text=A%20b) b \\[9\\] [c](/local)"

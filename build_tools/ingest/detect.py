@@ -1,6 +1,6 @@
 """Stage 1: what a file is, decided from its content (the extension is only a tie-breaker).
 
-Every check runs in time linear in the text (see normalize's "linear time" note).
+Every check runs in time linear in the text (see linear.py).
 """
 
 from __future__ import annotations

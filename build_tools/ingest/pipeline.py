@@ -12,9 +12,10 @@ from ..problems import Problem, display_path
 from ..readers import read_vocabulary
 from ..writers import write_atomic
 from .decide import Decision, decide
-from .normalize import Normalized, normalize, plain_text
+from .normalize import Normalized, normalize
 from .sources import SourceError, read_source
 from .tagging import Tagger
+from .text import plain_text
 from .writer import Archive, InvalidArticle, render_article, slugify
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", "")

@@ -1,0 +1,169 @@
+"""Normalization rule 1, characters: non-breaking and zero-width spaces, stray ``<span>``,
+``<figure>`` and ``<br>``, raw HTML left in Markdown (links, quotes and tables kept), pandoc's
+escaped end marks (``\\###``) and empty comments, script code pasted with a page."""
+
+from __future__ import annotations
+
+import re
+
+from .linear import closed_end, remove_lines, sub_closed, sub_each
+
+_SPACES = {"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u3000": " ", "\t": "    "}
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_TAGS_DROPPED = re.compile(r"</?(span|figure|figcaption|font|div|section|picture|source|img|u|o:p)\b[^>]*>", re.I)
+_BR = re.compile(r"<br\s*/?>", re.I)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# pandoc's escaped "###" end of a release, on a line of its own: ^\s*\\?(#\s*){3}\s*$ (re.M)
+_END_MARK = re.compile(r"\\?#\s*+#\s*+#")
+_CODE_LINE = re.compile(
+    r"^\s*+(//|/\*|\*/|\$\(|var\s|let\s|const\s|function\b|if\s*\(|else\b|return\b|[{}\[\]()]+[;,]?\s*$"
+    r"|[\w.$\[\]\"']+\s*[:=]\s*+.*[,;{(\[]\s*$|.*\)\s*;\s*$|.*\{\s*$)"
+)
+
+
+def _end_mark(text: str, pos: int) -> tuple[int, int] | None:
+    found = _END_MARK.search(text, pos)
+    return found.span() if found else None
+
+
+_DROPPED_ELEMENT = re.compile(r"<(script|style|iframe|video|audio|noscript|svg)\b", re.I)
+_DROP_ELEMENTS = re.compile(r"<(script|style|iframe|video|audio|noscript|svg)\b.*?</\1\s*>", re.I | re.S)
+_ANCHOR_START = re.compile(r"<a\b", re.I)
+_ANCHOR = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>", re.I | re.S)
+_ANCHOR_END = re.compile(r"</a\s*>", re.I)
+_BLOCKQUOTE_START = re.compile(r"<blockquote\b", re.I)
+_BLOCKQUOTE = re.compile(r"<blockquote\b[^>]*>(.*?)</blockquote\s*>", re.I | re.S)
+_BLOCKQUOTE_END = re.compile(r"</blockquote\s*>", re.I)
+_BLOCK_TAGS = re.compile(r"</?(p|blockquote|ul|ol|li|h[1-6]|table|tr|td|th|tbody|thead)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]+>")
+_LINE_TAG = re.compile(r"</?(p|ul|ol|table|tbody|thead|tr)\b", re.I)  # [^>]*> ends it
+
+
+def _drop_elements(text: str) -> str:
+    """Scripts, styles, frames, media and drawings removed with what they hold: the matches of
+    _DROP_ELEMENTS, each start tried once; an element never closed after one start is never
+    closed after a later one either, so it is not searched for again."""
+    pieces, last, unclosed = [], 0, set()
+    for start in _DROPPED_ELEMENT.finditer(text):
+        name = start[1].lower()
+        if start.start() < last or name in unclosed:
+            continue
+        found = _DROP_ELEMENTS.match(text, start.start())
+        if found is None:
+            unclosed.add(name)
+            continue
+        pieces.append(text[last : start.start()])
+        last = found.end()
+    return "".join(pieces) + text[last:] if pieces else text
+
+
+def _line_tag(text: str, pos: int) -> tuple[int, int] | None:
+    found = _LINE_TAG.search(text, pos)
+    if found is None:
+        return None
+    end = text.find(">", found.end())
+    return (found.start(), end + 1) if end >= 0 else None
+
+
+def _untagged(text: str, space: str = "") -> str:
+    return sub_closed(_ANY_TAG, space, text, ">")
+
+
+def html_fragments(text: str) -> str:
+    """Raw HTML left inside Markdown (embedded posts, boxes) → Markdown text, links kept."""
+    if "<" not in text:
+        return text
+    text = _drop_elements(text)
+    text = sub_each(
+        _ANCHOR, lambda m: f"[{' '.join(_untagged(m[2]).split())}]({m[1]})", text, _ANCHOR_START, _ANCHOR_END
+    )
+
+    def quote(match: re.Match) -> str:
+        inner = sub_closed(_BLOCK_TAGS, "\n\n", _BR.sub("\n", match[1]), ">")
+        inner = sub_closed(_TAGS_DROPPED, "", inner, ">")
+        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", inner) if p.strip()]
+        return "\n\n" + "\n>\n".join(f"> {p}" for p in paragraphs) + "\n\n"
+
+    text = sub_each(_BLOCKQUOTE, quote, text, _BLOCKQUOTE_START, _BLOCKQUOTE_END)
+    text = sub_closed(_HTML_TABLE, _table_to_markdown, text, _HTML_TABLE_END)
+    text = sub_closed(_LEFTOVER_TAGS, "", text, ">")
+    return remove_lines(text, _line_tag)  # ^\s*</?(p|ul|ol|table|tbody|thead|tr)\b[^>]*>\s*$
+
+
+_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+_HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
+_LEFTOVER_TAGS = re.compile(
+    r"</?(table|thead|tbody|tfoot|tr|td|th|col|colgroup|caption|p|blockquote|ul|ol|li|h[1-6]|section|article|"
+    r"header|footer|nav|aside|em|strong|i|b|sup|sub|small|center|a|dl|dt|dd|hr|label|button|form|input)\b[^>]*>",
+    re.I,
+)
+_ROW = re.compile(r"<tr\b.*?</tr\s*>", re.I | re.S)
+_ROW_END = re.compile(r"</tr\s*>", re.I)
+_CELL_START = re.compile(r"<t[dh]\b", re.I)
+_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]\s*>", re.I | re.S)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.I)
+
+
+def _findall_each(pattern: re.Pattern, text: str, starts: re.Pattern, closing: re.Pattern) -> list[str]:
+    """``pattern.findall(text)`` (one group) with the starts of ``sub_each``."""
+    found: list[str] = []
+    sub_each(pattern, lambda m: found.append(m[1]) or "", text, starts, closing)
+    return found
+
+
+def _table_to_markdown(match: re.Match) -> str:
+    rows = []
+    cut = closed_end(match[0], _ROW_END)
+    for row in _ROW.findall(match[0][:cut]):
+        cells = _findall_each(_CELL, row, _CELL_START, _CELL_END)
+        cells = [" ".join(_untagged(c, " ").split()).replace("|", "\\|") for c in cells]
+        if any(cells):
+            rows.append(cells)
+    if not rows:
+        return ""
+    width = max(len(r) for r in rows)
+    if width == 1:
+        return "\n\n" + "\n\n".join(r[0] for r in rows if r[0]) + "\n\n"
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width] + [
+        "| " + " | ".join(r) + " |" for r in rows[1:]
+    ]
+    return "\n\n" + "\n".join(lines) + "\n\n"
+
+
+def clean_characters(text: str) -> str:
+    for char, replacement in _SPACES.items():
+        text = text.replace(char, replacement)
+    text = _INVISIBLE.sub("", text)
+    text = sub_closed(_COMMENT, "", text, "-->")
+    text = html_fragments(text)
+    text = _BR.sub("\n", text)
+    text = sub_closed(_TAGS_DROPPED, "", text, ">")
+    text = remove_lines(text, _end_mark)
+    text = re.sub(r"\*{4,}", " ", text)  # empty strong emphasis between words
+    text = re.sub(r"(?<![_\w])([^\W_]+)__(?=[^\W_])", r"\1 ", text)  # "defi__has": a space lost in pandoc
+    return drop_code(text)
+
+
+def drop_code(text: str) -> str:
+    """Remove runs of at least three script-like lines (JavaScript pasted along with a page)."""
+    lines = text.split("\n")
+    code = [
+        bool(line.strip()) and bool(_CODE_LINE.match(line)) and not line.lstrip().startswith(("|", "- ", "* "))
+        for line in lines
+    ]
+    keep = [True] * len(lines)
+    index = 0
+    while index < len(lines):
+        if not code[index]:
+            index += 1
+            continue
+        end, count = index, 0
+        while end < len(lines) and (code[end] or not lines[end].strip()):
+            count += code[end]
+            end += 1
+        if count >= 3:
+            for position in range(index, end):
+                keep[position] = False
+        index = end
+    return "\n".join(line for line, kept in zip(lines, keep, strict=True) if kept)
