@@ -21,7 +21,6 @@ from .problems import Problem, display_path
 from .schema import ArticleMeta, VocabularyEntry, explain
 from .yamlsafe import Located, YamlError, decode_text, load, split_frontmatter
 
-FILENAME_RE = ARTICLE_FILENAME_RE  # the name checkers and ingest import until they read layout
 
 
 @dataclass(frozen=True)
