@@ -85,11 +85,15 @@ def safe_url(url: str) -> str:
     return urllib.parse.quote(url, safe=_URL_SAFE)
 
 
+def without_link_targets(text: str, keep: str = "]") -> str:
+    """Markdown text with every link's ``](target)`` replaced by ``keep``. Linear: only up to the
+    last ")" (from a "](" after it, the search for one would run to the end, again from each)."""
+    cut = text.rfind(")") + 1
+    return re.sub(r"\]\([^)]*\)", keep, text[:cut]) + text[cut:]
+
+
 def reading_minutes(body: str) -> int:
-    # link targets dropped; only up to the last ")" (from a "](" after it, the search for one would
-    # run to the end, again from each: quadratic)
-    cut = body.rfind(")") + 1
-    words = len(re.findall(r"\w+", re.sub(r"\]\([^)]*\)", "]", body[:cut]) + body[cut:]))
+    words = len(re.findall(r"\w+", without_link_targets(body)))
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
@@ -520,8 +524,7 @@ def entry_fingerprint(entry: VocabularyEntry) -> bytes:
 
 
 def _plain(text: str) -> str:
-    text = re.sub(r"\]\([^)]*\)", "", text)  # drop link targets
-    return re.sub(r"[\W_]+", " ", text).strip().casefold()
+    return re.sub(r"[\W_]+", " ", without_link_targets(text, keep="")).strip().casefold()
 
 
 def _opens_with(body: str, summary: str) -> bool:

@@ -22,7 +22,6 @@ from .schema import ArticleMeta, VocabularyEntry, explain
 from .yamlsafe import Located, YamlError, decode_text, load, split_frontmatter
 
 
-
 @dataclass(frozen=True)
 class Article:
     path: Path
