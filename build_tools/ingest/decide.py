@@ -1,4 +1,4 @@
-"""Stage 6: what becomes of an ingested article, given what the archive holds: written under its
+"""What becomes of an ingested article, given what the archive holds: written under its
 slug (with its date added when its year has that slug already), skipped as a duplicate, or with
 ``--force`` written over the article it duplicates, under that article's name."""
 
