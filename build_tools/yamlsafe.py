@@ -115,8 +115,10 @@ _END_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 def _load_events(events, first: int) -> Located:
+    """Build the data from the parser's events, iteratively (no recursion: depth is bounded
+    by MAX_DEPTH, not by Python's stack). An error in a value is raised once the whole text
+    was parsed, so that a syntax error further down is the one reported."""
     located = Located(None)
-    lines = located.lines
     stack: list[_Frame] = []
     documents = 0
     deferred: YamlError | None = None  # the first error of the values, raised at the end
@@ -125,12 +127,7 @@ def _load_events(events, first: int) -> Located:
             stack.pop()
             continue
         if not isinstance(event, _NODE_EVENTS):
-            if isinstance(event, yaml.AliasEvent):
-                raise YamlError("YAML anchors and aliases (& and *) are not allowed", event.start_mark.line + first)
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise YamlError("Invalid YAML: but found another document", event.start_mark.line + first)
+            documents = _structure_event(event, documents, first)
             continue
         line = event.start_mark.line + first
         if event.anchor:
@@ -142,46 +139,63 @@ def _load_events(events, first: int) -> Located:
             if not is_scalar:
                 stack.append(_Frame([], ()))  # keep the depth count; nothing is built any more
             continue
-        parent = stack[-1] if stack else None
-        if parent is None:
-            path: Path_ = ()
-        elif isinstance(parent.value, list):
-            path = parent.path + (len(parent.value),)
-        elif parent.key is None:  # a mapping's key
-            if not is_scalar:
-                deferred = YamlError("Expected a plain key", line)
-                stack.append(_Frame([], ()))
-                continue
-            key = event.value
-            if key in parent.value:
-                deferred = YamlError(f"Duplicate key '{key}' (first at line {lines[parent.path + (key,)]})", line)
-                continue
-            lines[parent.path + (key,)] = line
-            parent.key = key
-            continue
-        else:
-            path = parent.path + (parent.key,)
-        lines.setdefault(path, line)
-        if is_scalar:
-            try:
-                value: Any = _scalar(event, path, line)
-            except YamlError as exc:
-                deferred = exc
-                continue
-        else:
-            value = {} if isinstance(event, yaml.MappingStartEvent) else []
-        if parent is None:
-            located.data = value
-        elif isinstance(parent.value, list):
-            parent.value.append(value)
-        else:
-            parent.value[parent.key] = value
-            parent.key = None
-        if not is_scalar:
-            stack.append(_Frame(value, path))
+        deferred = _node_event(event, line, stack, located)
     if deferred is not None:
         raise deferred
     return located
+
+
+def _structure_event(event, documents: int, first: int) -> int:
+    """An event that is no value: an alias is refused, and so is a second document."""
+    if isinstance(event, yaml.AliasEvent):
+        raise YamlError("YAML anchors and aliases (& and *) are not allowed", event.start_mark.line + first)
+    if isinstance(event, yaml.DocumentStartEvent):
+        documents += 1
+        if documents > 1:
+            raise YamlError("Invalid YAML: but found another document", event.start_mark.line + first)
+    return documents
+
+
+def _node_event(event, line: int, stack: list[_Frame], located: Located) -> YamlError | None:
+    """Place a scalar or a new mapping or list where the stack says; returns the error of a
+    value (a bad key, a duplicate key, a bad scalar) instead of raising it."""
+    lines = located.lines
+    is_scalar = isinstance(event, yaml.ScalarEvent)
+    parent = stack[-1] if stack else None
+    if parent is None:
+        path: Path_ = ()
+    elif isinstance(parent.value, list):
+        path = parent.path + (len(parent.value),)
+    elif parent.key is None:  # a mapping's key
+        if not is_scalar:
+            stack.append(_Frame([], ()))
+            return YamlError("Expected a plain key", line)
+        key = event.value
+        if key in parent.value:
+            return YamlError(f"Duplicate key '{key}' (first at line {lines[parent.path + (key,)]})", line)
+        lines[parent.path + (key,)] = line
+        parent.key = key
+        return None
+    else:
+        path = parent.path + (parent.key,)
+    lines.setdefault(path, line)
+    if is_scalar:
+        try:
+            value: Any = _scalar(event, path, line)
+        except YamlError as exc:
+            return exc
+    else:
+        value = {} if isinstance(event, yaml.MappingStartEvent) else []
+    if parent is None:
+        located.data = value
+    elif isinstance(parent.value, list):
+        parent.value.append(value)
+    else:
+        parent.value[parent.key] = value
+        parent.key = None
+    if not is_scalar:
+        stack.append(_Frame(value, path))
+    return None
 
 
 def _scalar(event: yaml.ScalarEvent, path: Path_, line: int) -> str | None:
