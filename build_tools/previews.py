@@ -27,6 +27,7 @@ import yaml
 
 from .catalog import Catalog
 from .checks.runner import run_checks
+from .generators import inline
 from .layout import (
     ARCHIVE_DIR,
     ARCHIVE_PAGE,
@@ -445,9 +446,8 @@ def md_text(text: str) -> str:
     """Text of the tool's own (a reason, a count) as literal Markdown: ASCII punctuation
     escaped, ``<``, ``>`` and ``&`` as entities, ``www``, ``://`` and ``@`` broken by a zero-width
     space (no autolinks or @mentions). Anything from the pull request goes through ``md_code``."""
-    text = visible(text, limit=10 * MAX_VALUE)
-    text = re.sub(r"([\\`*_{}\[\]()#+\-.!|~])", r"\\\1", text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = inline(visible(text, limit=10 * MAX_VALUE))  # the generator's escaping, and more:
+    text = re.sub(r"([\-.])", r"\\\1", text)  # no list item or numbered list in a comment line
     for word in ("www", "://", "@"):
         text = text.replace(word, word[0] + "&#8203;" + word[1:])
     return text
