@@ -465,3 +465,18 @@ def test_dry_run_writes_nothing_and_no_vocabulary_is_exit_2(tmp_path: Path) -> N
 def test_links_without_an_address_keep_their_text() -> None:
     text = "[a](https://x.org/p#:~:text=A%20b) [b](According%20to%20records) [\\[9\\]](https://%5B) [c](/local)"
     assert fix_links(text) == "[a](https://x.org/p#:~:text=A%20b) b \\[9\\] [c](/local)"
+
+
+def test_an_article_the_schema_rejects_is_reported_and_not_written(tmp_path: Path) -> None:
+    root = _archive(tmp_path)
+    bad = tmp_path / "bad.md"
+    bad.write_text(
+        '---\ntitle: A statement on the talks\ndate: 2025-05-20\nauthor: "Jane \u202eDoe"\n'
+        "source_url: https://example.org/statement\n---\n\n## The talks\n\nThe talks resumed in Geneva on Monday.\n",
+        encoding="utf-8",
+    )
+    result = _run(str(bad), "--root", str(root), cwd=root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "not a valid article, not written" in output and "U+202E" in output
+    assert not list((root / "articles").glob("20*/*.md"))
