@@ -1,4 +1,4 @@
-"""Stage 1: what a file is, decided from its content (the extension is only a tie-breaker).
+"""Ingest, detect: what a file is, decided from its content (the extension is only a tie-breaker).
 
 Every check runs in time linear in the text (see linear.py).
 """

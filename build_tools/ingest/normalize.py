@@ -1,4 +1,4 @@
-"""Stage 3: the normalization rules, written for any source rather than keyed to one.
+"""Ingest, normalize: the normalization rules, written for any source rather than keyed to one.
 
 ``normalize(draft)`` returns the title (found once), the date, a summary, the source credit
 and the Markdown body. The rules, in the order they run, one module each:

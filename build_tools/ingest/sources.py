@@ -1,4 +1,4 @@
-"""Stage 2: read a file into a :class:`Draft`, whatever its format.
+"""Ingest, read: read a file into a :class:`Draft`, whatever its format.
 
 A draft is Markdown-ish text plus what the source states about itself: the foreign frontmatter
 of a Markdown export, the metadata of an HTML page, or the row of a ``MANIFEST.tsv`` found in a

@@ -1,4 +1,4 @@
-"""Stage 4: propose actors, places and topics from the vocabulary's names and aliases.
+"""Ingest, tag: propose actors, places and topics from the vocabulary's names and aliases.
 
 - whole words only, the longest name first ("Russian President Vladimir Putin" is one mention
   of vladimir-putin, not also one of Russia);

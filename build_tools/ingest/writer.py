@@ -1,4 +1,4 @@
-"""Stage 5: the article file — its frontmatter, validated by the schema — and what the archive
+"""Ingest, write: the article file — its frontmatter, validated by the schema — and what the archive
 already holds, to tell a new article from a duplicate (what becomes of it: ``decide``)."""
 
 from __future__ import annotations
