@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from build_tools.builders import STAMP
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -35,12 +36,16 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "174761280
 def snapshot(folder: Path) -> dict[str, str]:
     """Hashes of every file. Pagefind's output is not byte-reproducible (its hashed file names
     differ between two runs on the same pages), so site/pagefind/ is checked for being whole
-    and recorded by its page count only."""
+    and recorded by its page count only; the build stamp, a keyed digest of every file of the
+    site (pagefind/ included), is checked for being there and valid JSON."""
     out = {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith(("pagefind/", STAMP))
     }
+    stamp = folder / STAMP
+    if stamp.exists():
+        out[STAMP] = "present" if isinstance(json.loads(stamp.read_text("utf-8")), dict) else "invalid"
     entry = folder / "pagefind" / "pagefind-entry.json"
     if entry.exists():
         languages = json.loads(entry.read_text("utf-8"))["languages"]
