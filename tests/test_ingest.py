@@ -480,3 +480,19 @@ def test_an_article_the_schema_rejects_is_reported_and_not_written(tmp_path: Pat
     output = result.stdout + result.stderr
     assert "not a valid article, not written" in output and "U+202E" in output
     assert not list((root / "articles").glob("20*/*.md"))
+
+
+def test_bidi_marks_and_zero_width_characters_of_pasted_text_are_dropped_not_fatal(tmp_path: Path) -> None:
+    root = _archive(tmp_path)
+    page = tmp_path / "marks.md"
+    page.write_text(
+        '---\ntitle: "\u200eTalks \u200bresume in Geneva\u202c"\ndate: 2025-05-20\n'
+        "source_url: https://example.org/talks\n---\n\n## The talks\n\nThe talks \u200fresumed in Geneva on Monday.\n",
+        encoding="utf-8",
+    )
+    result = _run(str(page), "--root", str(root), cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (written,) = (root / "articles" / "2025").glob("*.md")
+    text = written.read_text(encoding="utf-8")
+    assert "title: Talks resume in Geneva" in text
+    assert not any(char in text for char in "\u200e\u200b\u202c\u200f")

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import re
 
+from ..schema import INVISIBLE
 from .linear import closed_end, remove_lines, sub_closed, sub_each
 
 _SPACES = {"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u3000": " ", "\t": "    "}
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# What the schema refuses in a title or a name (bidi controls, zero-width characters), and soft
+# hyphens: invisible in pasted web text, so dropped rather than failing the article.
+_INVISIBLE = re.compile("[" + "".join(INVISIBLE) + "\u00ad]")
 _TAGS_DROPPED = re.compile(r"</?(span|figure|figcaption|font|div|section|picture|source|img|u|o:p)\b[^>]*>", re.I)
 _BR = re.compile(r"<br\s*/?>", re.I)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)

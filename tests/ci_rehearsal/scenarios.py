@@ -319,21 +319,26 @@ def _id(run_: Run) -> int:
     return run_.id
 
 
+def push_event(r: Rehearsal, before: str, after: str) -> dict:
+    """The event of a push of ``after`` onto main, as GitHub sends it to a workflow."""
+    return {
+        "ref": "refs/heads/main",
+        "before": before,
+        "after": after,
+        "deleted": False,
+        "forced": False,
+        "repository": r.repository(),
+        "sender": {"login": "maintainer"},
+        "head_commit": {"id": after},
+    }
+
+
 def merge(r: Rehearsal, ctx: dict) -> dict:
     head = ctx["pr1_head"]
     before = r.origin_git("rev-parse", "main")
     merged = r.merge_commit(before, head, "Merge pull request #1 from org/add-article")
     r.git("push", "-q", "origin", f"{merged}:refs/heads/main")
-    event = {
-        "ref": "refs/heads/main",
-        "before": before,
-        "after": merged,
-        "deleted": False,
-        "forced": False,
-        "repository": r.repository(),
-        "sender": {"login": "maintainer"},
-        "head_commit": {"id": merged},
-    }
+    event = push_event(r, before, merged)
     previews = {p for p in r.gh_pages()["top"] if p.startswith("pr-")}
     out = {}
     if ctx.get("with_ci", True):
@@ -441,14 +446,7 @@ def deploys(r: Rehearsal, ctx: dict, count: int) -> dict:
         text = article(f"Deploy number {index + 1}", f"Deployed {index + 1} times.", "2025-06-12")
         head = r.commit_files(before, {"articles/2025/2025-06-12-deploy-log.md": text}, f"Deploy {index + 1}")
         r.git("push", "-q", "origin", f"{head}:refs/heads/main")
-        event = {
-            "ref": "refs/heads/main",
-            "before": before,
-            "after": head,
-            "deleted": False,
-            "repository": r.repository(),
-            "sender": {"login": "maintainer"},
-        }
+        event = push_event(r, before, head)
         result = r.act("push", "deploy.yml", event, at=head, actor="maintainer")
         succeeded(result, "Publish to gh-pages")
         expect(previews <= set(r.gh_pages()["top"]), f"deploy {index + 1} lost a preview: {r.gh_pages()['top']}")
