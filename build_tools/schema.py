@@ -232,6 +232,31 @@ class Role(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+def bare_name(name: str) -> str:
+    """A name without its trailing qualifier in brackets: "Georgia (country)" → "Georgia"."""
+    return re.sub(r"\s*\([^()]*\)$", "", name).strip() or name
+
+
+class LinkContext(Strict):
+    """When a name of an entry in an article's text is a mention of it (build_tools/linking).
+
+    Editors' disambiguation, documented in CONTRIBUTING.md ("Names that need context")."""
+
+    ambiguous: NameList = Field(
+        default_factory=list,
+        description="names of this entry that are common words or name something else too: "
+        "they link only when the article supports this entry",
+    )
+    requires: NameList = Field(
+        default_factory=list,
+        description="words or phrases, one of which in the article supports the ambiguous names",
+    )
+    forbids: NameList = Field(
+        default_factory=list,
+        description="phrases that, where they hold a name of this entry, are not a mention of it",
+    )
+
+
 class VocabularyEntry(Strict):
     """One entry of a vocabulary file, ``articles/vocabulary/<kind>.yml`` (layout.KINDS)."""
 
@@ -243,6 +268,25 @@ class VocabularyEntry(Strict):
     kind: Text | None = None
     iptc: Text | None = None
     roles: list[Role] = Field(default_factory=list)
+    context: LinkContext | None = None
+
+    @field_validator("context")
+    @classmethod
+    def _own_names(cls, value: LinkContext | None, info: Any) -> LinkContext | None:
+        """An ambiguous name must be one of the entry's: its name, an alias, the name without its
+        bracketed qualifier, or a person's surname (their last word)."""
+        if value is None or "name" not in info.data:
+            return value
+        bare = bare_name(info.data["name"])
+        own = {info.data["name"], *info.data.get("aliases", ()), bare, bare.split()[-1]}
+        folded = {name.casefold() for name in own}
+        for name in value.ambiguous:
+            if name.casefold() not in folded:
+                raise ValueError(
+                    f"ambiguous: Expected a name or alias of this entry but received {name!r} "
+                    f"(its names: {', '.join(sorted(own))})"
+                )
+        return value
 
     @field_validator("id")
     @classmethod
