@@ -1,27 +1,46 @@
-# make site  — build the whole site into site/ (creates .venv/ from the lock file if needed)
+# make venv  — a writer's .venv/: what generate, check, serve and build need (requirements.txt)
+# make site  — build the whole site into site/ (creates that .venv/ if needed)
 # make serve — serve it on http://127.0.0.1:8000 with live reload, regenerating on every edit
-# make test  — run the tests (creates .venv/ if needed)
+# make hooks — pre-commit and the tools its hooks run (pinned in requirements-dev.txt), installed as git's hook
+# make test  — run the tests (adds the test tools of requirements-dev.txt to .venv/)
 # make rehearse-ci — run every workflow of .github/workflows/ with act, offline (REHEARSAL_DIR=...)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# What is installed, one stamp per lock: a writer's environment, or everything (the name CI has always called).
+WRITER := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed-from-lock
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test generate lint format bench bench-quick clean rehearse-ci
+.PHONY: venv dev hooks site serve test generate lint format bench bench-quick clean rehearse-ci
 
-$(STAMP): requirements.lock
+venv: $(WRITER)
+dev: $(STAMP)
+
+$(WRITER): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	@touch $(STAMP)
+	$(PIP) -r requirements.txt
+	@touch $(WRITER)
 
-site: $(STAMP)
+# requirements-dev.txt starts with -r requirements.txt: this installs the writer's set too.
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements-dev.txt
+	@touch $(WRITER) $(STAMP)
+
+# Only pre-commit, the hooks' own tools and what they need, at the versions of requirements-dev.txt.
+hooks: $(WRITER)
+	$(PIP) -c requirements-dev.txt pre_commit pre_commit_hooks ruff
+	$(BIN)/pre-commit install
+
+site: $(WRITER)
 	$(BIN)/python -m build_tools build
 
-generate: $(STAMP)
+generate: $(WRITER)
 	$(BIN)/python -m build_tools generate
 
-serve: $(STAMP)
+serve: $(WRITER)
 	$(BIN)/python -m build_tools generate
 	$(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --dirty
 

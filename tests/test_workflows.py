@@ -366,9 +366,9 @@ def test_ci_runs_tests_checks_and_a_strict_build() -> None:
     text = (REPO / ".github/workflows/ci.yml").read_text(encoding="utf-8")
     ci = yaml.safe_load(text)
     assert {"push", "pull_request"} <= set(triggers(ci))
-    assert "make test" in text and "make site" in text
+    assert "bash .ci/run" in text and "make site" in text  # .ci/run: Chromium, then make test
     assert "build_tools check --changed-since" in text and "--format github" in text
-    assert "cache-dependency-path: requirements.lock" in text
+    assert "cache-dependency-path: requirements*.txt" in text  # both locks: the key changes with any pin
 
 
 def test_dependabot_watches_python_and_actions() -> None:

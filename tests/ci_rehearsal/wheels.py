@@ -26,10 +26,13 @@ def normalize(name: str) -> str:
 
 
 def locked_names(lock: Path) -> set[str]:
+    """The packages pinned in ``lock`` and in the files it includes (``-r requirements-dev.txt``)."""
     names = set()
     for line in lock.read_text(encoding="utf-8").splitlines():
         line = line.split("#")[0].strip()
-        if line and "==" in line:
+        if line.startswith("-r "):
+            names |= locked_names(lock.parent / line[3:].strip())
+        elif line and "==" in line:
             names.add(normalize(line.split("==")[0]))
     return names
 
