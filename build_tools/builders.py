@@ -24,9 +24,11 @@ import importlib.metadata
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from .keys import KeyUnavailable, folder_digest, keyed_digest, memo_key
@@ -36,6 +38,7 @@ PACKAGE = Path(__file__).resolve().parent
 STAMP = ".build-stamp.json"
 LAST_BUILD = Path(".build") / "last-build.json"  # time and peak memory of each stage of the last build
 SEARCH_WORK = Path(".build") / "search"  # search index shards kept between builds (build_tools.indexers)
+PARTS = Path(".build") / "partitions"  # build --partition K/M writes PARTS/K-of-M/, build --merge joins them
 STAMP_BYTES = 4096  # a longer stamp file is not one a build wrote
 
 
@@ -165,3 +168,26 @@ def unfinished(docs: Path, built: Path) -> str:
     if not (built / "pagefind" / "pagefind-entry.json").is_file():
         return "the built site has no search index (pagefind/pagefind-entry.json)"
     return ""
+
+
+def run_parallel(runs: list[tuple[list[str], dict[str, str]]], cwd: Path) -> tuple[int, float, int]:
+    """Run the commands (each with its environment) at once; returns the first non-zero exit
+    code (0 if all succeeded), the wall seconds until the last ended, and the sum of their peak
+    memories in MB (an upper bound of what they held at once). When one fails, the others are
+    stopped: their work would be thrown away."""
+    started = time.monotonic()
+    processes = {subprocess.Popen(command, cwd=cwd, env=env).pid: None for command, env in runs}
+    code, peak_kb = 0, 0
+    while any(status is None for status in processes.values()):
+        pid, status, usage = os.wait4(-1, 0)
+        if pid not in processes:
+            continue
+        processes[pid] = os.waitstatus_to_exitcode(status)
+        peak_kb += usage.ru_maxrss
+        if processes[pid] != 0 and code == 0:
+            code = processes[pid]
+            for other, done in processes.items():
+                if done is None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(other, signal.SIGTERM)
+    return code, round(time.monotonic() - started, 2), round(peak_kb / 1024)

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
@@ -29,13 +30,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from build_tools.builders import build_stamp, copy_site, previous_stamp  # noqa: E402
 from build_tools.layout import GENERATED, Project, page_source  # noqa: E402
+from build_tools.partitions import ENV as PARTITION_ENV  # noqa: E402
+from build_tools.partitions import Partition, PartitionError, assign  # noqa: E402
 from build_tools.pipeline import generate  # noqa: E402
 from build_tools.problems import InputError  # noqa: E402
 from build_tools.sanitize import clean_html, clean_text, is_generated_page, removed  # noqa: E402
 from build_tools.writers import archive_lock  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.build_tools")
-_state = {"command": None}
+_state: dict = {"command": None, "dirty": False, "partition": None}
 
 
 class _ExpectedDirtyWarning(logging.Filter):
@@ -48,9 +51,51 @@ class _ExpectedDirtyWarning(logging.Filter):
 
 
 def on_startup(command: str, dirty: bool = False, **_) -> None:
-    _state["command"] = command
-    if dirty and (command == "serve" or os.environ.get("ARCHIVE_INCREMENTAL") == "1"):
+    _state["command"], _state["dirty"] = command, dirty
+    vouched = os.environ.get("ARCHIVE_INCREMENTAL") == "1" or bool(os.environ.get(PARTITION_ENV))
+    if dirty and (command == "serve" or vouched):
         logging.getLogger("mkdocs.commands.build").addFilter(_ExpectedDirtyWarning())
+
+
+def _never_modified() -> bool:
+    return False
+
+
+def on_files(files, config, **_):
+    """With ``ARCHIVE_PARTITION=K/M`` (``build --jobs``, ``build --partition``): render only
+    partition K's pages (``build_tools.partitions``). Every file stays known to MkDocs, so each
+    rendered page's links are checked against the whole site; the others are reported to
+    MkDocs' dirty mechanism as unmodified, so it neither reads nor writes them. Static files are
+    copied by partition 1 only."""
+    spec = os.environ.get(PARTITION_ENV)
+    if not spec or _state["command"] != "build":
+        return files
+    try:
+        partition = Partition.parse(spec)
+    except PartitionError as exc:
+        raise PluginError(f"{PARTITION_ENV}: {exc}") from None
+    if not _state["dirty"]:
+        raise PluginError(f"{PARTITION_ENV} needs `mkdocs build --dirty` (else every page is rendered)")
+    pages = files.documentation_pages()
+    sizes = [(file.src_uri, os.path.getsize(file.abs_src_path)) for file in pages]
+    mine = set(assign(sizes, partition.count)[partition.index - 1])
+    for file in files:
+        if file.src_uri in mine or (partition.first and not file.is_documentation_page()):
+            continue
+        file.is_modified = _never_modified
+    _state["partition"] = partition
+    log.info("partition %s: rendering %d of %d pages", partition, len(mine), len(pages))
+    return files
+
+
+def on_env(env, config, files, **_):
+    """A partition other than the first writes none of the theme's static pages (404, sitemap):
+    partition 1 does, once."""
+    partition = _state["partition"]
+    if partition is not None and not partition.first:
+        config.theme.static_templates.clear()
+        config.extra_templates.clear()
+    return env
 
 
 class _ChangesOnly(Observer):
