@@ -9,9 +9,9 @@ collected by pydantic at once and phrased like MkDocs' config errors.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
-import unicodedata
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -22,6 +22,7 @@ from pydantic import (
     create_model,
     field_validator,
 )
+from slugify import slugify as _slugify
 
 from .layout import ENTITY_KINDS, KINDS  # noqa: F401 (ENTITY_KINDS kept importable from here)
 
@@ -257,6 +258,26 @@ class LinkContext(Strict):
     )
 
 
+# What an entry of a vocabulary is, when it says (actors.yml): a person, or which kind of body.
+# Structured data names a "person" a schema.org Person and every other kind an Organization.
+EntryKindName = Literal[
+    "person", "organization", "government", "agency", "legislature", "court", "party", "company", "armed-group"
+]
+ENTRY_KINDS: tuple[str, ...] = get_args(EntryKindName)
+
+
+def _entry_kind(value: Any) -> str:
+    value = _text(value)
+    if value not in ENTRY_KINDS:
+        close = difflib.get_close_matches(value.lower(), ENTRY_KINDS, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"Expected one of {', '.join(ENTRY_KINDS)} but received {value!r}{hint}")
+    return value
+
+
+EntryKind = Annotated[EntryKindName, BeforeValidator(_entry_kind)]
+
+
 class VocabularyEntry(Strict):
     """One entry of a vocabulary file, ``articles/vocabulary/<kind>.yml`` (layout.KINDS)."""
 
@@ -265,7 +286,7 @@ class VocabularyEntry(Strict):
     aliases: NameList = Field(default_factory=list)
     description: Text
     wikidata: Annotated[str | None, BeforeValidator(lambda v: v if v is None else _text(v))] = None
-    kind: Text | None = None
+    kind: EntryKind | None = None
     iptc: Text | None = None
     roles: list[Role] = Field(default_factory=list)
     context: LinkContext | None = None
@@ -330,9 +351,21 @@ def explain(error: ValidationError) -> list[tuple[tuple[str | int, ...], str]]:
 
 
 def slugify(title: str) -> str:
-    """A lowercase ASCII slug of a title, at most SLUG_MAX characters, cut at a word boundary."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace("'", "")).strip("-")
-    if len(slug) > SLUG_MAX:
-        slug = slug[: SLUG_MAX + 1].rsplit("-", 1)[0] if "-" in slug[:SLUG_MAX] else slug[:SLUG_MAX]
-    return slug.strip("-")
+    """A lowercase ASCII slug of a title, at most SLUG_MAX characters, cut at a word boundary.
+
+    python-slugify transliterates ("Łódź" -> "lodz", "Straße" -> "strasse", Cyrillic and Greek
+    too), where dropping what is not ASCII lost letters and glued words at a dash. The options keep
+    every slug an ASCII title had before: a title is text, not HTML (no entities decoded); an
+    apostrophe joins ("don't" -> "dont"); a comma separates, between digits too ("1,000" -> "1-000").
+    """
+    return _slugify(
+        title,
+        entities=False,
+        decimal=False,
+        hexadecimal=False,
+        max_length=SLUG_MAX,
+        word_boundary=True,
+        save_order=True,
+        replacements=[("'", ""), ("\u2019", ""), (",", " ")],
+        replacement_stage="pre",
+    )

@@ -77,8 +77,8 @@ def test_write_new_is_atomic_and_refuses_existing_files(tmp_path):
         (["new", "   "], "new: title: Expected a headline but received '   '"),
         (["new", "x" * 201], "new: title: Expected at most 200 characters but received 201"),
         (
-            ["new", "Путин"],
-            "new: Expected a title with Latin letters or digits to make a slug from but received 'Путин'; pass --slug",
+            ["new", "— ? —"],
+            "new: Expected a title with Latin letters or digits to make a slug from but received '— ? —'; pass --slug",
         ),
         (
             ["new", "T", "--slug", "Bad Slug"],
@@ -97,7 +97,7 @@ def test_slugify():
     assert slugify("Trump To Speak With Putin Following Stalled Russia-Ukraine Negotiations") == (
         "trump-to-speak-with-putin-following-stalled-russia-ukraine-negotiations"
     )
-    assert slugify("  Ça va? Über-Größe & 100% ") == "ca-va-uber-groe-100"
+    assert slugify("  Ça va? Über-Größe & 100% ") == "ca-va-uber-grosse-100"  # transliterated (python-slugify)
     long = slugify("word " * 40)
     assert len(long) <= 80 and not long.endswith("-") and long.startswith("word-word")
 
