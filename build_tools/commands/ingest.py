@@ -29,6 +29,7 @@ from ..ingest.pipeline import (
 )
 from ..ingest.tagging import suggest_vocabulary
 from ..layout import Project
+from ..linking.suggest import print_suggestions
 from ..problems import display_path
 from . import add_root, project_of
 
@@ -130,10 +131,7 @@ def _suggest(session: Session) -> None:
     print(
         f"\nNames the vocabulary lacks, by the number of ingested texts mentioning them ({len(session.texts)} texts):"
     )
-    for name, count in suggestions:
-        print(f"  {count:5d}  {name}")
-    if not suggestions:
-        print("  (none)")
+    print_suggestions(suggestions)
 
 
 def _progress(files: list[Path]):

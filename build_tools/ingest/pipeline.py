@@ -13,7 +13,7 @@ from ..readers import read_vocabulary
 from ..writers import write_atomic
 from .decide import Decision, decide
 from .normalize import Normalized, normalize
-from .sources import SourceError, read_source
+from .sources import Draft, SourceError, read_source
 from .tagging import Tagger
 from .text import plain_text
 from .writer import Archive, InvalidArticle, render_article, slugify
@@ -36,14 +36,16 @@ class Ingested:
         return render_article(self.meta, self.body)
 
 
-def ingest_file(path: Path, tagger: Tagger, shown: str) -> Ingested:
-    """Raises SourceError with the reason when the file cannot be read or parsed."""
-    draft = read_source(path)
+def ingest_file(path: Path, tagger: Tagger, shown: str, draft: Draft | None = None) -> Ingested:
+    """Raises SourceError with the reason when the file cannot be read or parsed (``draft``: the
+    file already read)."""
+    draft = draft or read_source(path)
     normalized = normalize(draft)
     slug = slugify(normalized.title)
     if not slug:
         raise SourceError(f"no Latin letters or digits in the title {normalized.title!r} to make a slug from")
-    tags = tagger.tag(normalized.title, normalized.summary, normalized.body, normalized.topics_stated)
+    publisher = normalized.source.get("name")
+    tags = tagger.tag(normalized.title, normalized.summary, normalized.body, normalized.topics_stated, publisher)
     warnings = [
         Problem(
             shown,

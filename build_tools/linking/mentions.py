@@ -1,0 +1,208 @@
+"""Every mention of a vocabulary entry in an article's title, summary and body.
+
+``find_mentions`` folds the three parts as one text (``fold``), runs the automaton over it once,
+keeps the spellings that stand as whole words in the right case, lets the longest of
+overlapping spellings win (topics apart from actors and places: the topic "war in Ukraine"
+still names the place Ukraine), and then resolves what each one means:
+
+1. a name or alias of one entry, not marked ambiguous, is a mention of it ("firm");
+2. an ambiguous name (``context.ambiguous``) or a name two entries share is a mention of the one
+   entry the article supports: firmly named elsewhere in it, or one of its ``context.requires``
+   present. Supported by none or by several, it is reported in ``Found.ambiguous`` (shared) or
+   dropped (ambiguous), never guessed. An ambiguous place name followed by a capitalised word
+   ("Chad Wolf", "Jordan Peterson") is someone else's name;
+3. a person's surname is a mention of the one person of that surname the article has already
+   named in full, unless it follows another capitalised word that is not a title ("Hunter
+   Biden" is not Joe Biden);
+4. the article's own publisher (its ``source.name``) citing or describing itself in its body is
+   not a mention: "CRS Report R4…", "see CRS In Focus IF1…", "CRS analysis", "accessed by CRS"
+   in a report of the Congressional Research Service (``SELF_CITATION``), while "a White House
+   spokesperson" in a White House statement is one.
+
+Datelines, bylines, a transcript's preamble and link targets hold no mention (``spans``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from ..layout import Key
+from .fold import fold
+from .names import BLOCK, CASE_CAPITAL, CASE_UPPER, CUE, NAME, SURNAME, Index, Spelling
+from .spans import excluded_spans, lead_end
+
+TITLE, SUMMARY, BODY = "title", "summary", "body"
+PLACES, TOPICS = "places", "topics"
+_BEFORE = set("@/#_")
+# Words before a surname that do not make it someone else's: "President Biden", "Mr. Kirby".
+TITLES = {
+    "president", "vice", "secretary", "senator", "sen.", "rep.", "representative", "mr.", "mrs.", "ms.", "mr",
+    "mrs", "ms", "dr.", "general", "gen.", "admiral", "adm.", "minister", "chancellor", "prime", "king", "queen",
+    "prince", "governor", "gov.", "mayor", "speaker", "leader", "ambassador", "director", "chairman", "chair",
+    "judge", "justice", "pope", "premier", "former", "the", "and", "said", "says", "with", "by", "to", "as",
+}  # fmt: skip
+
+
+# The words around a publisher's name that make it cite or describe itself.
+SELF_CITATION = frozenset(
+    ["report", "reports", "in focus", "insight", "insights", "legal sidebar", "sidebar", "analysis", "analyses",
+     "estimate", "estimates", "calculation", "calculations", "product", "products", "memorandum", "testimony",
+     "graphic", "figure", "table", "data", "review", "presentation", "compilation", "search", "legal update",
+     "update", "attorney", "attorneys", "analyst", "analysts", "staff", "experts", "seminar", "seminars"]
+)  # fmt: skip
+CITED_BY = frozenset(["see", "by", "source:", "sources:", "from", "also"])
+
+
+@dataclass(frozen=True)
+class Mention:
+    key: Key
+    start: int  # offset in the article's text: title, "\n\n", summary, "\n\n", body
+    end: int
+    zone: str  # TITLE, SUMMARY or BODY
+    written: str  # as the text spells it
+
+
+@dataclass
+class Found:
+    """What ``find_mentions`` found in one article, in text order."""
+
+    mentions: list[Mention]
+    ambiguous: dict[str, list[Key]] = field(default_factory=dict)  # spelling -> the entries it may name
+    body_start: int = 0  # offsets in the article's text
+    body_end: int = 0
+    lead_end: int = 0
+
+    def keys(self) -> list[Key]:
+        return list(dict.fromkeys(m.key for m in self.mentions))
+
+
+def find_mentions(index: Index, title: str, summary: str, body: str, publisher: str | None = None) -> Found:
+    """Every mention in an article (see the module's docstring)."""
+    text = f"{title}\n\n{summary}\n\n{body}"
+    body_start = len(title) + len(summary) + 4
+    summary_start = len(title) + 2
+    excluded = [(body_start + s, body_start + e) for s, e in excluded_spans(body)]
+    hits, cues = _hits(index, text, excluded)
+    found = Found([], {}, body_start, len(text), body_start + lead_end(body))
+
+    def zone(at: int) -> str:
+        return TITLE if at < summary_start else SUMMARY if at < body_start else BODY
+
+    firm: dict[Key, int] = {}  # entry -> where it is first named in full
+    for start, _end, spellings in hits:
+        names = [s for s in spellings if s.role == NAME]
+        if len(names) == 1 and not names[0].guarded:
+            firm.setdefault(names[0].key, start)
+    supported = set(firm) | cues
+    own = set(_publisher(index, publisher)) if publisher else set()
+    for start, end, spellings in hits:
+        key = _resolve(text, start, end, spellings, firm, supported, found.ambiguous)
+        if key is None or (key in own and zone(start) == BODY and _cites_itself(text, start, end)):
+            continue
+        found.mentions.append(Mention(key, start, end, zone(start), text[start:end]))
+    return found
+
+
+def _hits(index: Index, text: str, excluded: list[tuple[int, int]]):
+    """The winning spellings (start, end, spellings) in text order, and the entries cued."""
+    folded = fold(text)
+    size = len(folded)
+    starts = [s for s, _ in excluded]
+    candidates = []
+    cues: set[Key] = set()
+    for last, (length, spellings) in index.iter(folded):
+        start, end = last - length + 1, last + 1
+        before = folded[start - 1] if start else " "
+        after = folded[end] if end < size else " "
+        if before.isalnum() or before in _BEFORE or after.isalnum() or after == "_":
+            continue
+        at = bisect.bisect_right(starts, start) - 1
+        if at >= 0 and excluded[at][1] > start:
+            continue
+        written = text[start:end]
+        kept = tuple(s for s in spellings if _case_fits(s, written))
+        cues.update(s.key for s in kept if s.role == CUE)
+        kept = tuple(s for s in kept if s.role != CUE)
+        if kept:
+            candidates.append((start, end, kept))
+    winners = []
+    for layer in (False, True):  # topics apart: "war in Ukraine" is a topic and names Ukraine
+        chosen = [(s, e, tuple(x for x in kept if (x.key[0] == TOPICS) == layer)) for s, e, kept in candidates]
+        winners += _longest([c for c in chosen if c[2]], size)
+    winners.sort(key=lambda w: (w[0], w[1]))
+    return winners, cues
+
+
+def _longest(candidates: list, size: int) -> list:
+    """The longest of overlapping candidates, then the leftmost: none of those kept overlap."""
+    candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
+    taken = bytearray(size + 1)
+    winners = []
+    for start, end, spellings in candidates:
+        if any(taken[start:end]):
+            continue
+        taken[start:end] = b"\x01" * (end - start)
+        winners.append((start, end, spellings))
+    return winners
+
+
+def _case_fits(spelling: Spelling, written: str) -> bool:
+    if spelling.case == CASE_UPPER:
+        return not any(c.islower() for c in written)
+    if spelling.case == CASE_CAPITAL:
+        first = next((c for c in written if c.isalpha()), "")
+        return first.isupper()
+    return True
+
+
+def _resolve(text: str, start: int, end: int, spellings, firm, supported, ambiguous) -> Key | None:
+    """The entry a winning spelling is a mention of, or None."""
+    names = [s for s in spellings if s.role == NAME]
+    if len(names) == 1 and not names[0].guarded:
+        return names[0].key
+    if names:
+        if any(s.guarded and s.key[0] == PLACES for s in names) and _capitalised_after(text, end):
+            return None
+        backed = list(dict.fromkeys(s.key for s in names if s.key in supported))
+        if len(backed) == 1:
+            return backed[0]
+        if len({s.key for s in names}) > 1:
+            ambiguous.setdefault(text[start:end], sorted({s.key for s in names}))
+        return None
+    if any(s.role == BLOCK for s in spellings):
+        return None
+    people = [s.key for s in spellings if s.role == SURNAME and firm.get(s.key, end) < start]
+    if len(people) == 1 and not _named_before(text, start):
+        return people[0]
+    return None
+
+
+def _capitalised_after(text: str, end: int) -> bool:
+    """A capitalised word right after ``end`` on the same line: "Chad Wolf"."""
+    return end + 1 < len(text) and text[end] == " " and text[end + 1].isupper()
+
+
+def _named_before(text: str, start: int) -> bool:
+    """A capitalised word right before ``start`` that is not a title: "Hunter Biden"."""
+    if start < 2 or text[start - 1] != " ":
+        return False
+    word = text[max(0, start - 40) : start - 1].rsplit(None, 1)[-1:] or [""]
+    word = word[0].strip("(\"“'‘")
+    return bool(word) and word[0].isupper() and word.casefold() not in TITLES and not word.endswith(".")
+
+
+def _cites_itself(text: str, start: int, end: int) -> bool:
+    """The publisher's name followed by what it wrote ("CRS Report") or after "see", "by", "Source:"."""
+    after = text[end : end + 40]
+    if after[:2] in ("'s", "’s"):
+        return True  # "CRS's institutional role"
+    words = " ".join(after.split()[:3]).casefold()
+    before = text[max(0, start - 12) : start].split()
+    cited = any(f" {word}" in f" {words}" for word in SELF_CITATION)
+    return cited or bool(before and before[-1].casefold() in CITED_BY)
+
+
+def _publisher(index: Index, publisher: str) -> list[Key]:
+    """The entries the article's publisher names ("Congressional Research Service", "The White House")."""
+    return find_mentions(index, publisher, "", "").keys()
