@@ -2,6 +2,7 @@
 # make site  — build the whole site into site/ (creates that .venv/ if needed)
 # make serve — serve it on http://127.0.0.1:8000 with live reload, regenerating on every edit
 # make hooks — pre-commit and the tools its hooks run (pinned in requirements-dev.txt), installed as git's hook
+# make schemas — rewrite schemas/*.schema.json from build_tools/schema.py (editors' completion)
 # make test  — run the tests (adds the test tools of requirements-dev.txt to .venv/)
 # make rehearse-ci — run every workflow of .github/workflows/ with act, offline (REHEARSAL_DIR=...)
 PYTHON ?= python3
@@ -13,7 +14,7 @@ WRITER := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed-from-lock
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: venv dev hooks site serve test generate lint format bench bench-quick clean rehearse-ci
+.PHONY: venv dev hooks schemas site serve test generate lint format bench bench-quick clean rehearse-ci
 
 venv: $(WRITER)
 dev: $(STAMP)
@@ -33,6 +34,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 hooks: $(WRITER)
 	$(PIP) -c requirements-dev.txt pre_commit pre_commit_hooks ruff
 	$(BIN)/pre-commit install
+
+schemas: $(WRITER)
+	$(BIN)/python -m build_tools.jsonschemas
 
 site: $(WRITER)
 	$(BIN)/python -m build_tools build
