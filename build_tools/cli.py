@@ -12,7 +12,7 @@ import sys
 
 from . import __version__
 
-COMMANDS = ("generate", "build", "check", "new", "diff", "ingest")
+COMMANDS = ("generate", "build", "check", "new", "diff", "ingest", "tag")
 
 
 def make_parser() -> argparse.ArgumentParser:

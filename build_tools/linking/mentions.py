@@ -3,12 +3,13 @@
 ``find_mentions`` folds the three parts as one text (``fold``), runs the automaton over it once,
 keeps the spellings that stand as whole words in the right case, lets the longest of
 overlapping spellings win (topics apart from actors and places: the topic "war in Ukraine"
-still names the place Ukraine), and then resolves what each one means:
+still names the place Ukraine; places and organisations inside an actor's name are named too,
+``_inner``), and then resolves what each one means:
 
 1. a name or alias of one entry, not marked ambiguous, is a mention of it ("firm");
 2. an ambiguous name (``context.ambiguous``) or a name two entries share is a mention of the one
    entry the article supports: firmly named elsewhere in it, or one of its ``context.requires``
-   present. Supported by none or by several, it is reported in ``Found.ambiguous`` (shared) or
+   present — in the same paragraph first, else anywhere in the article. Supported by none or by several, it is reported in ``Found.ambiguous`` (shared) or
    dropped (ambiguous), never guessed. An ambiguous place name followed by a capitalised word
    ("Chad Wolf", "Jordan Peterson") is someone else's name;
 3. a person's surname is a mention of the one person of that surname the article has already
@@ -29,11 +30,11 @@ from dataclasses import dataclass, field
 
 from ..layout import Key
 from .fold import fold
-from .names import BLOCK, CASE_CAPITAL, CASE_UPPER, CUE, NAME, SURNAME, Index, Spelling
+from .names import BLOCK, CASE_CAPITAL, CASE_EXACT, CASE_UPPER, CUE, NAME, SURNAME, Index, Spelling
 from .spans import excluded_spans, lead_end
 
 TITLE, SUMMARY, BODY = "title", "summary", "body"
-PLACES, TOPICS = "places", "topics"
+ACTORS, PLACES, TOPICS = "actors", "places", "topics"
 _BEFORE = set("@/#_")
 # Words before a surname that do not make it someone else's: "President Biden", "Mr. Kirby".
 TITLES = {
@@ -89,15 +90,16 @@ def find_mentions(index: Index, title: str, summary: str, body: str, publisher: 
     def zone(at: int) -> str:
         return TITLE if at < summary_start else SUMMARY if at < body_start else BODY
 
-    firm: dict[Key, int] = {}  # entry -> where it is first named in full
+    support = Support(text, list(cues))
     for start, _end, spellings in hits:
         names = [s for s in spellings if s.role == NAME]
-        if len(names) == 1 and not names[0].guarded:
-            firm.setdefault(names[0].key, start)
-    supported = set(firm) | cues
+        if _firm(names):
+            support.firm.setdefault(names[0].key, start)
+            support.places.append((start, names[0].key))
+    support.places.sort()
     own = set(_publisher(index, publisher)) if publisher else set()
     for start, end, spellings in hits:
-        key = _resolve(text, start, end, spellings, firm, supported, found.ambiguous)
+        key = _resolve(text, start, end, spellings, support, found.ambiguous)
         if key is None or (key in own and zone(start) == BODY and _cites_itself(text, start, end)):
             continue
         found.mentions.append(Mention(key, start, end, zone(start), text[start:end]))
@@ -110,7 +112,7 @@ def _hits(index: Index, text: str, excluded: list[tuple[int, int]]):
     size = len(folded)
     starts = [s for s, _ in excluded]
     candidates = []
-    cues: set[Key] = set()
+    cues: list[tuple[int, Key]] = []
     for last, (length, spellings) in index.iter(folded):
         start, end = last - length + 1, last + 1
         before = folded[start - 1] if start else " "
@@ -122,16 +124,40 @@ def _hits(index: Index, text: str, excluded: list[tuple[int, int]]):
             continue
         written = text[start:end]
         kept = tuple(s for s in spellings if _case_fits(s, written))
-        cues.update(s.key for s in kept if s.role == CUE)
+        cues += [(start, s.key) for s in kept if s.role == CUE]
         kept = tuple(s for s in kept if s.role != CUE)
         if kept:
             candidates.append((start, end, kept))
     winners = []
     for layer in (False, True):  # topics apart: "war in Ukraine" is a topic and names Ukraine
         chosen = [(s, e, tuple(x for x in kept if (x.key[0] == TOPICS) == layer)) for s, e, kept in candidates]
-        winners += _longest([c for c in chosen if c[2]], size)
+        chosen = [c for c in chosen if c[2]]
+        found = _longest(list(chosen), size)
+        winners += found if layer else found + _inner(index, chosen, found, size)
     winners.sort(key=lambda w: (w[0], w[1]))
     return winners, cues
+
+
+def _inner(index: Index, candidates: list, winners: list, size: int) -> list:
+    """Places and organisations named inside an actor's name, which belongs to them: "Israel" in
+    "Israel Defense Forces", "U.S." in "U.S. Department of State", "UN" in "UN Security Council".
+    Not a person in the name of what they lead ("Biden administration"), nor an ambiguous name
+    ("House" in "White House"), nor anything inside a place's name ("Gulf of Mexico")."""
+    actors = sorted(
+        (s, e) for s, e, spellings in winners if any(x.role == NAME and x.key[0] == ACTORS for x in spellings)
+    )
+    if not actors:
+        return []
+    starts = [s for s, _ in actors]
+    inside = []
+    for start, end, spellings in candidates:
+        at = bisect.bisect_right(starts, start) - 1
+        if at < 0 or end > actors[at][1] or (start, end) == actors[at]:
+            continue
+        kept = tuple(x for x in spellings if x.role == NAME and not x.guarded and x.key not in index.people)
+        if kept:
+            inside.append((start, end, kept))
+    return _longest(inside, size)
 
 
 def _longest(candidates: list, size: int) -> list:
@@ -148,6 +174,8 @@ def _longest(candidates: list, size: int) -> list:
 
 
 def _case_fits(spelling: Spelling, written: str) -> bool:
+    if spelling.case == CASE_EXACT:
+        return written == spelling.written
     if spelling.case == CASE_UPPER:
         return not any(c.islower() for c in written)
     if spelling.case == CASE_CAPITAL:
@@ -156,26 +184,54 @@ def _case_fits(spelling: Spelling, written: str) -> bool:
     return True
 
 
-def _resolve(text: str, start: int, end: int, spellings, firm, supported, ambiguous) -> Key | None:
+@dataclass
+class Support:
+    """What supports an ambiguous name: the entries the article names firmly and those cued by
+    their ``context.requires``, with where; the paragraph around a name is asked first."""
+
+    text: str
+    places: list[tuple[int, Key]]  # (offset, entry) of each cue and firm name, sorted
+    firm: dict[Key, int] = field(default_factory=dict)  # entry -> where it is first named in full
+
+    def backing(self, keys: list[Key], start: int, end: int) -> list[Key]:
+        """Of ``keys``, those supported in the paragraph around start..end, else in the article."""
+        first = self.text.rfind("\n\n", 0, start) + 1
+        last = self.text.find("\n\n", end) % (len(self.text) + 1)
+        low = bisect.bisect_left(self.places, (first,))
+        near = {key for at, key in self.places[low:] if at < last}
+        backed = [key for key in keys if key in near]
+        if backed:
+            return backed
+        anywhere = {key for _, key in self.places}
+        return [key for key in keys if key in anywhere]
+
+
+def _resolve(text: str, start: int, end: int, spellings, support: Support, ambiguous) -> Key | None:
     """The entry a winning spelling is a mention of, or None."""
     names = [s for s in spellings if s.role == NAME]
-    if len(names) == 1 and not names[0].guarded:
+    if _firm(names):
         return names[0].key
     if names:
         if any(s.guarded and s.key[0] == PLACES for s in names) and _capitalised_after(text, end):
             return None
-        backed = list(dict.fromkeys(s.key for s in names if s.key in supported))
+        keys = list(dict.fromkeys(s.key for s in names))
+        backed = support.backing(keys, start, end)
         if len(backed) == 1:
             return backed[0]
-        if len({s.key for s in names}) > 1:
-            ambiguous.setdefault(text[start:end], sorted({s.key for s in names}))
+        if len(keys) > 1:
+            ambiguous.setdefault(text[start:end], sorted(keys))
         return None
     if any(s.role == BLOCK for s in spellings):
         return None
-    people = [s.key for s in spellings if s.role == SURNAME and firm.get(s.key, end) < start]
+    people = [s.key for s in spellings if s.role == SURNAME and support.firm.get(s.key, end) < start]
     if len(people) == 1 and not _named_before(text, start):
         return people[0]
     return None
+
+
+def _firm(names: list[Spelling]) -> bool:
+    """Names of one entry, none of them marked ambiguous (two spellings may fold alike)."""
+    return bool(names) and len({s.key for s in names}) == 1 and not any(s.guarded for s in names)
 
 
 def _capitalised_after(text: str, end: int) -> bool:
@@ -198,9 +254,9 @@ def _cites_itself(text: str, start: int, end: int) -> bool:
     if after[:2] in ("'s", "’s"):
         return True  # "CRS's institutional role"
     words = " ".join(after.split()[:3]).casefold()
-    before = text[max(0, start - 12) : start].split()
+    before = [w for w in (w.strip("*_([").casefold() for w in text[max(0, start - 16) : start].split()) if w]
     cited = any(f" {word}" in f" {words}" for word in SELF_CITATION)
-    return cited or bool(before and before[-1].casefold() in CITED_BY)
+    return cited or bool(before and before[-1] in CITED_BY)
 
 
 def _publisher(index: Index, publisher: str) -> list[Key]:

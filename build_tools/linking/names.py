@@ -14,7 +14,8 @@ A spelling (``Spelling``) has a role:
 - ``CUE``: a phrase of ``context.requires``: its presence in the article supports the entry's
   ambiguous names.
 
-Case (``CASE_*``) is judged on the text as written: a spelling in capitals ("UN", "U.S.")
+Case (``CASE_*``) is judged on the text as written: a short spelling of mixed case ("Xi")
+matches only as written (not the numeral "XI"); a spelling in capitals ("UN", "U.S.")
 matches only in capitals, so "us" and "un-related" do not; a spelling that starts with a
 capital matches where the text starts it with one ("Biden Administration", "BIDEN"); one that
 starts lower-case ("al-Qaeda", "von der Leyen") and a topic in sentence case ("Sanctions")
@@ -34,10 +35,13 @@ from ..schema import VocabularyEntry, bare_name
 from .fold import fold_name
 
 NAME, SURNAME, BLOCK, CUE = "name", "surname", "block", "cue"
-CASE_UPPER, CASE_CAPITAL, CASE_ANY = "upper", "capital", "any"
+CASE_UPPER, CASE_CAPITAL, CASE_ANY, CASE_EXACT = "upper", "capital", "any", "exact"
 PLACES = "places"
 # Names that borrow a place's name without naming the place: a school, a newspaper.
-BORROWED = ("University of {}", "{} University", "{} State University", "{} Times", "{} Post")
+BORROWED = (
+    "University of {}", "{} University", "{} State University", "{} Times", "{} Post", "{}-class", "{} Airways",
+    "{} Airlines",
+)  # fmt: skip
 # Last words that are not surnames: "Martin Luther King Jr.", "Abdullah II of Jordan".
 _NOT_SURNAMES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"}
 
@@ -53,6 +57,8 @@ class Spelling:
 
 def case_of(spelling: str, kind: str) -> str:
     letters = [c for c in spelling if c.isalpha()]
+    if len(spelling) <= 3 and not all(c.isupper() for c in letters):
+        return CASE_EXACT  # "Xi" is not the numeral "XI"
     if len(letters) >= 2 and all(c.isupper() for c in letters):
         return CASE_UPPER
     if not letters or letters[0].islower():
@@ -64,7 +70,7 @@ def case_of(spelling: str, kind: str) -> str:
 
 def surname(entry: VocabularyEntry) -> str | None:
     """A person's last word ("Putin" of "Vladimir Putin"), or None when it is too short to be one."""
-    if str(getattr(entry.kind, "value", entry.kind)) != "person":
+    if _kind(entry) != "person":
         return None
     words = [w for w in bare_name(entry.name).split() if w.casefold() not in _NOT_SURNAMES]
     if " of " in f" {bare_name(entry.name)} ":  # "Abdullah II of Jordan": no surname
@@ -72,6 +78,11 @@ def surname(entry: VocabularyEntry) -> str | None:
     if len(words) < 2 or len(words[-1]) < 3 or not words[-1][0].isupper():
         return None
     return words[-1]
+
+
+def _kind(entry: VocabularyEntry) -> str:
+    """The entry's kind ("person", "agency"…) as text, whether the schema holds it as text or an enum."""
+    return str(getattr(entry.kind, "value", entry.kind) or "")
 
 
 class Index:
@@ -94,6 +105,7 @@ class Index:
         if table:
             self.automaton.make_automaton()
         self.empty = not table
+        self.people = {key for key, entry in self.entries.items() if _kind(entry) == "person"}
         self.known = {folded for folded, spellings in table.items() if any(s.role == NAME for s in spellings)}
 
     def iter(self, folded: str):

@@ -6,10 +6,9 @@
 - datelines: a paragraph opening with a place in capitals and a dash ("LONDON —",
   "KYIV, Ukraine (AP) —");
 - bylines: a line "By <names>";
-- a line (or heading) that is only a place and its country, "Munich, Germany": a venue;
-- link targets and bare web addresses, which spell words in lower case;
-- a closing section of notes ("## Footnotes", "## Notes", "## Endnotes", "## References",
-  "## Sources"): the works a report cites are not what it is about.
+- a line (or heading) that is only a place and its country, "Munich, Germany": a venue; the
+  place and date under a signature, "THE WHITE HOUSE, April 15, 2021.";
+- link targets and bare web addresses, which spell words in lower case.
 
 Every pattern here has bounded repetitions only: its time is linear in the body.
 """
@@ -27,8 +26,11 @@ _DATELINE = re.compile(
 )
 # A line that is only a place, "Munich, Germany": where a transcript goes on (a venue).
 _VENUE = re.compile(r"(?m)^(?:#{1,6}[ \t]+)?([A-Z][\w.'’ -]{0,40},[ \t]+[A-Z][\w.'’ -]{0,40})[ \t]*$")
+# The place and date under a signature: "THE WHITE HOUSE, April 15, 2021."
+_SIGNED_AT = re.compile(
+    r"(?m)^[ \t]*([A-Z][A-Z.'’ ]{2,40}),[ \t]*(?:\n[ \t]*){0,3}[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},[ \t]+\d{4}\.?[ \t]*$"
+)
 _LINK_TARGET = re.compile(r"\]\([^)\s]{0,2000}\)|https?://[^\s)>\]]{1,2000}")
-_NOTES = re.compile(r"(?im)^#{1,6}[ \t]+(?:foot|end)?notes[ \t]*$|^#{1,6}[ \t]+(?:references|sources)[ \t]*$")
 _BYLINE_WORDS = {"and", "of", "the", "de", "van", "von", "der", "al", "bin", "la", "du", "&"}
 _OPEN_BLOCK = ("#", "-", "*", "+", ">", "|", "!", "[", "<")
 _SENTENCE_END = tuple(".?!:;\"”'’")
@@ -42,9 +44,7 @@ def excluded_spans(body: str) -> list[tuple[int, int]]:
     spans += [found.span(1) for found in _DATELINE.finditer(body)]
     spans += list(_bylines(body))
     spans += [found.span(1) for found in _VENUE.finditer(body) if len(found[1].split()) <= 6]
-    notes = _NOTES.search(body) if "#" in body else None
-    if notes:
-        spans.append((notes.start(), len(body)))
+    spans += [found.span(1) for found in _SIGNED_AT.finditer(body)]
     spans += [found.span() for found in _LINK_TARGET.finditer(body)] if ("](" in body or "://" in body) else []
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
