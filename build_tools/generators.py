@@ -39,6 +39,7 @@ from .layout import (
 )
 from .readers import Article
 from .schema import VocabularyEntry
+from .search_terms import entity_block
 
 MONTHS = [
     "January",
@@ -332,6 +333,8 @@ class PageGenerator:
         if number == 1 and articles:  # an entry no article uses is not a search result
             fields["search_type"] = KIND[key[0]].search_type
         parts = [frontmatter(fields), f"# {inline(title)}\n", inline(entry.description) + "\n"]
+        if "search_type" in fields:  # every name it may be searched by; first on the page (search_terms)
+            parts.insert(1, entity_block(entry))
         facts = [f"{KIND[key[0]].singular.capitalize()} · {plural(len(articles), 'article')}"]
         if entry.wikidata:
             facts.append(f"[Wikidata {entry.wikidata}](https://www.wikidata.org/wiki/{entry.wikidata})")

@@ -191,8 +191,21 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+#: The generator's search metadata of an entity page (``search_terms.entity_block``), kept
+#: with its ``data-pagefind-meta`` only as the very first thing on a page. Every generated page
+#: opens with the generator's own markup (an article page with its title), never with article
+#: text, so a body that copies the elements has them cleaned and reported like any other
+#: ``data-`` attribute. The values are escaped text: no quote or angle bracket can end them.
+SEARCH_BLOCK_RE = re.compile(
+    r'\A(?:\s*<div class="entity-search" data-pagefind-meta="(?:names[1-9]|joined|short):[^"<>]*"></div>)+\n?'
+)
+
+
 def clean_html(html: str) -> str:
-    """``html`` with everything outside the allowlist removed."""
+    """``html`` with everything outside the allowlist removed (but a leading search block)."""
+    block = SEARCH_BLOCK_RE.match(html)
+    if block:
+        return block.group().strip() + "\n" + _CLEANER.clean(html[block.end() :])
     return _CLEANER.clean(html)
 
 

@@ -33,6 +33,14 @@
 
   input.value = params.get("q") || "";
 
+  function searchOptions() {
+    try {
+      return JSON.parse(root.dataset.pagefindOptions || "{}");
+    } catch (error) {
+      return {}; // the page's own markup; a typo there must not take search down
+    }
+  }
+
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
@@ -187,7 +195,9 @@
   import(new URL("pagefind.js", bundle).href)
     .then(async (module) => {
       pagefind = module;
-      await pagefind.options({ baseUrl: siteRoot, excerptLength: 24 });
+      // Ranking (docs/search.md, data-pagefind-options): an entity page's "names" field (every
+      // name and alias it goes by) outweighs the title boost, so "Bibi Netanyahu" finds his page.
+      await pagefind.options({ ...searchOptions(), baseUrl: siteRoot, excerptLength: 24 });
       await pagefind.init();
       // The filter lists are loaded only when asked for: on a large archive they weigh more
       // than a whole search, and most searches do not use them.
