@@ -42,6 +42,8 @@ from .alternatives import material_index, zensical_build
 from .search import measure_search
 from .serve import measure_serve
 from .synth import REPO, write_archive
+from .weight import describe as describe_weight
+from .weight import measure_weight
 
 WRAPPER = r"""
 import json, resource, subprocess, sys, time
@@ -305,6 +307,7 @@ def measure_size(
     figures = site_figures(archive)
     if extras.get("browser", True):
         figures["search_in_browser"] = _attempt(lambda: measure_search(archive / "site"), log)
+        figures["page_weight"] = _attempt(lambda: measure_weight(archive / "site"), log)
     if rebuilds:
         paths = article_paths(archive)
         _append_sentence(paths[len(paths) // 2])
@@ -452,6 +455,11 @@ def markdown(results: dict) -> str:
                 f"({len(f['queries'])} queries)"
             ),
         ),
+    )
+
+    row(
+        "**Article page weight in Chromium (budget 60 kB HTML, 150 kB first load)**",
+        extra("page_weight", describe_weight),
     )
 
     row(

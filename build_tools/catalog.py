@@ -5,6 +5,8 @@ Generators only look things up here; none of them scans the whole archive per pa
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import hashlib
 import heapq
 from collections import Counter, defaultdict
@@ -135,3 +137,44 @@ class Catalog:
         cut = heapq.nlargest(limit, scores.values())[-1]
         best = sorted((-score, r) for r, score in scores.items() if score >= cut)[:limit]
         return [self.articles[r] for _, r in best]
+
+    # -- what the home page reports -------------------------------------------------------------
+
+    def newest_date(self) -> dt.date | None:
+        """The date of the newest article: "this month" and "the last 12 months" count back from
+        it, not from the clock, so the same archive always builds the same home page."""
+        return self.articles[0].meta.date if self.articles else None
+
+    def recent(self, since: dt.date) -> list[Article]:
+        """The articles dated ``since`` or later, newest first."""
+        ordinals = [-a.meta.date.toordinal() for a in self.articles]  # ascending
+        return self.articles[: bisect.bisect_right(ordinals, -since.toordinal())]
+
+    def most_covered(self, kind: str, since: dt.date, limit: int) -> list[tuple[Key, int]]:
+        """The entries of a kind with the most articles dated ``since`` or later, then by name."""
+        counts: Counter = Counter(k for a in self.recent(since) for k in self.keys_of(a) if k[0] == kind)
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], self.entry(kv[0]).name.lower(), kv[0]))
+        return ranked[:limit]
+
+    def monthly(self, key: Key, last: dt.date, months: int = 12) -> list[int]:
+        """Articles on ``key`` per calendar month, the ``months`` months up to ``last``'s, oldest first."""
+        end = last.year * 12 + last.month - 1
+        counts = [0] * months
+        for article in self.by_entity.get(key, []):  # newest first: stop at the first too old
+            at = end - (article.meta.date.year * 12 + article.meta.date.month - 1)
+            if at >= months:
+                break
+            if at >= 0:
+                counts[months - 1 - at] += 1
+        return counts
+
+    def longest_running(self, kind: str, limit: int) -> list[tuple[Key, int, int, int]]:
+        """Entries by the span of years their articles cover, widest first, then most articles:
+        ``(key, first year, last year, articles)``."""
+        spans = []
+        for entry in self.vocabulary.entries[kind].values():
+            articles = self.by_entity.get((kind, entry.id))
+            if articles:
+                spans.append(((kind, entry.id), articles[-1].year, articles[0].year, len(articles)))
+        spans.sort(key=lambda s: (s[1] - s[2], -s[3], self.entry(s[0]).name.lower(), s[0]))
+        return spans[:limit]

@@ -14,20 +14,20 @@ import multiprocessing
 import os
 import re
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
 
+from .backgrounders import key_facts
 from .catalog import Catalog
 from .feeds import atom_feed
+from .frontpage import home_page
 from .layout import (
     ARCHIVE_PAGE,
     ENTITY_KINDS,
     HOME_PAGE,
     KIND,
-    MENU_KINDS,
-    SEARCH_PAGE,
     Key,
     article_page,
     entity_page,
@@ -37,42 +37,21 @@ from .layout import (
     page_url,
     year_page,
 )
+from .linking import Salience, salience
+from .markup import MONTHS, chip, inline, link, plural, teaser_list, time_tag
 from .readers import Article
 from .schema import VocabularyEntry
 from .search_terms import entity_block
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 WORDS_PER_MINUTE = 220
-HOME_LATEST = 12
-HOME_TOP = 10
 RELATED = 5
+CENTRAL_TAGS = 5  # tags on the line under an article's headline; the full set ends the article
+FALLBACK_TAGS = 3  # tags on that line when the text makes none central
+#: The groups of an article's full tag list, in this order (other kinds follow, by their title).
+TAG_GROUPS = {"actors": "People and organisations", "places": "Places", "topics": "Topics"}
 COMPANIONS = 8
 ENTITY_PAGE_SIZE = 100  # articles per actor/topic/place page; older ones on /page-2/ etc.
 YEAR_PAGE_LIMIT = 300  # above this, a year page links to month pages instead of listing
-
-
-def long_date(value) -> str:
-    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
-
-
-def inline(text: str) -> str:
-    """Text from frontmatter or vocabulary as literal inline Markdown: no markup, no HTML, and
-    one line (a line break could start a heading, a rule or a list: ``---``, ``- x``)."""
-    text = html.escape(" ".join(text.split()), quote=False)
-    return re.sub(r"([\\`*_{}\[\]()#+!|~>])", r"\\\1", text)
 
 
 # Characters a URL keeps as they are inside a Markdown link destination; every other one is
@@ -113,21 +92,6 @@ def json_for_html(data: dict) -> str:
     """JSON that is safe inside <script>: no "<", ">" or "&" can end or confuse the element."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def link(from_page: str, to_page: str) -> str:
-    """Relative link between two docs/-relative page paths (``posixpath.relpath`` without
-    its filesystem work: called for every link of every page)."""
-    here = from_page.split("/")[:-1]
-    there = to_page.split("/")
-    common = 0
-    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
-        common += 1
-    return "../" * (len(here) - common) + "/".join(there[common:])
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -184,7 +148,8 @@ class PageGenerator:
                 key = (kind, entry.id)
                 articles = catalog.by_entity.get(key, [])
                 companions = tuple(entry_digest[k] for k, _ in catalog.companions(key, COMPANIONS * 3))
-                inputs = (entry_digest[key], tuple(a.meta_digest for a in articles), companions)
+                # whole-file digests: which articles are about the entry (salience) reads their text
+                inputs = (entry_digest[key], tuple(a.digest for a in articles), companions)
                 jobs.append(Job(f"entity {kind}/{entry.id}", inputs, _bind(self.entity_and_feed, key)))
         for year, articles in catalog.by_year.items():
             jobs.append(Job(f"year {year}", tuple(a.meta_digest for a in articles), _bind(self.year_pages, year)))
@@ -204,16 +169,50 @@ class PageGenerator:
 
     # -- pieces --------------------------------------------------------------------------
 
-    def article_item(self, page: str, article: Article, show_date: bool = True) -> str:
-        date = f" <small>{long_date(article.meta.date)}</small>" if show_date else ""
-        return f"- [{inline(article.meta.title)}]({link(page, article_page(article.year, article.slug))}){date}"
-
     def entity_item(self, page: str, key: Key, count: int | None = None) -> str:
         suffix = f" ({count})" if count is not None else ""
         return f"[{inline(self.catalog.entry(key).name)}]({link(page, entity_page(key))}){suffix}"
 
-    def article_list(self, page: str, articles: Iterable[Article], show_date: bool = True) -> str:
-        return "\n".join(self.article_item(page, a, show_date) for a in articles)
+    def salience(self, article: Article) -> dict[Key, Salience]:
+        """How central each of the article's tags is, most central first (``linking.salience``:
+        from the article's text and the vocabulary; memoised per article)."""
+        return salience(article, self.catalog.vocabulary)
+
+    def central_keys(self, article: Article) -> list[Key]:
+        """The tags under the headline: the article's central tags, at most CENTRAL_TAGS, most
+        central first; when the text makes none central, its FALLBACK_TAGS most salient."""
+        known = [(k, s) for k, s in self.salience(article).items() if k in self.catalog.vocabulary]
+        central = [k for k, s in known if s.central]
+        return central[:CENTRAL_TAGS] if central else [k for k, _ in known[:FALLBACK_TAGS]]
+
+    def is_about(self, key: Key, article: Article) -> bool:
+        """Whether ``article`` is about the entry, or only mentions it."""
+        found = self.salience(article).get(key)
+        return bool(found and found.central)
+
+    def tag_line(self, page: str, article: Article) -> str:
+        keys = self.central_keys(article)
+        if not keys:
+            return ""
+        chips = " ".join(chip(page, k, self.catalog.entry(k).name) for k in keys)
+        return f'<nav class="article-tags article-tags--central" aria-label="Main subjects" data-pagefind-ignore="all" markdown>{chips}</nav>\n'
+
+    def tag_groups(self, page: str, article: Article, keys: list[Key]) -> str:
+        """The article's full tag list at its end, grouped: people and organisations, places, topics."""
+        order = [*TAG_GROUPS, *sorted((k for k in ENTITY_KINDS if k not in TAG_GROUPS), key=lambda k: KIND[k].title)]
+        ranked = [k for k in self.salience(article) if k in keys]  # most central first within a group
+        groups = []
+        for kind in order:
+            chips = " ".join(chip(page, k, self.catalog.entry(k).name) for k in ranked if k[0] == kind)
+            if chips:
+                label = TAG_GROUPS.get(kind, KIND[kind].title)
+                groups.append(
+                    f'<p class="article-tags__group" markdown><span class="article-tags__label">{label}</span> {chips}</p>'
+                )
+        if not groups:
+            return ""
+        body = "\n\n".join(groups)
+        return f'<div class="article-tags article-tags--all" data-pagefind-ignore="all" markdown>\n\n## Filed under\n\n{body}\n\n</div>\n'
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -233,27 +232,26 @@ class PageGenerator:
         if meta.updated:
             fields["updated"] = meta.updated.isoformat()
         fields["structured_data"] = json_for_html(self.article_jsonld(article, keys))
-        byline = [f'<time datetime="{meta.date.isoformat()}">{long_date(meta.date)}</time>']
+        # The headline first, then the dek, the byline and the central tags: on a phone the
+        # headline opens the page; the full tag list follows the article.
+        byline = [time_tag(meta.date), f"{reading_minutes(article.body)} min read"]
         if meta.updated:
-            byline.append(f'updated <time datetime="{meta.updated.isoformat()}">{long_date(meta.updated)}</time>')
-        byline.append(f"{reading_minutes(article.body)} min read")
-        parts = [
-            frontmatter(fields),
-            f"# {inline(meta.title)}\n",
-            f'<p class="article-byline" data-pagefind-ignore="all" markdown>{" · ".join(byline)}</p>\n',
-        ]
+            byline.append(f"updated {time_tag(meta.updated)}")
+        parts = [frontmatter(fields), f"# {inline(meta.title)}\n"]
         if not _opens_with(article.body, meta.summary):  # a lead sentence used as summary is not shown twice
             parts.append(f'<p class="article-summary" markdown>{inline(meta.summary)}</p>\n')
+        parts.append(f'<p class="article-byline" data-pagefind-ignore="all" markdown>{" · ".join(byline)}</p>\n')
+        parts.append(self.tag_line(page, article))
         parts.append(article.body.strip() + "\n")
-        related = self.related_to(article)
-        if related:
-            items = self.article_list(page, related)
-            parts.append(
-                f'<div class="article-related" data-pagefind-ignore="all" markdown>\n\n## Related articles\n\n{items}\n\n</div>\n'
-            )
         if meta.source:
             parts.append(self.source_credit(meta.source))
-        return "\n".join(parts)
+        parts.append(self.tag_groups(page, article, keys))
+        related = teaser_list(page, self.related_to(article))
+        if related:
+            parts.append(
+                f'<div class="article-related" data-pagefind-ignore="all" markdown>\n\n## Related articles\n\n{related}\n</div>\n'
+            )
+        return "\n".join(p for p in parts if p)
 
     def source_credit(self, source) -> str:
         name = inline(source.name)
@@ -319,7 +317,7 @@ class PageGenerator:
         return f'<ol class="timeline" aria-label="{label}">\n' + "\n".join(items) + "\n</ol>\n"
 
     def entity_pages(self, key: Key) -> dict[str, str]:
-        articles = self.catalog.by_entity.get(key, [])
+        articles = self.story_order(key)
         chunks = [articles[i : i + ENTITY_PAGE_SIZE] for i in range(0, len(articles), ENTITY_PAGE_SIZE)] or [[]]
         return {entity_page(key, n): self.entity(key, n, chunk, len(chunks)) for n, chunk in enumerate(chunks, 1)}
 
@@ -327,36 +325,48 @@ class PageGenerator:
         page = entity_page(key, number)
         entry: VocabularyEntry = self.catalog.entry(key)
         articles = self.catalog.by_entity.get(key, [])
-        shown = articles[:ENTITY_PAGE_SIZE] if shown is None else shown
+        shown = self.story_order(key)[:ENTITY_PAGE_SIZE] if shown is None else shown
         title = entry.name if number == 1 else f"{entry.name} (page {number})"
         fields = {"title": title, "description": entry.description, "feed": feed_path(key)}
         if number == 1 and articles:  # an entry no article uses is not a search result
             fields["search_type"] = KIND[key[0]].search_type
-        parts = [frontmatter(fields), f"# {inline(title)}\n", inline(entry.description) + "\n"]
+        lede = key_facts(page, key, entry, articles) if number == 1 else inline(entry.description) + "\n"
+        parts = [frontmatter(fields), f"# {inline(title)}\n", lede]
         if "search_type" in fields:  # every name it may be searched by; first on the page (search_terms)
             parts.insert(1, entity_block(entry))
-        facts = [f"{KIND[key[0]].singular.capitalize()} · {plural(len(articles), 'article')}"]
-        if entry.wikidata:
-            facts.append(f"[Wikidata {entry.wikidata}](https://www.wikidata.org/wiki/{entry.wikidata})")
-        facts.append(f"[Atom feed]({link(page, feed_path(key))})")
-        if articles:
-            query = urllib.parse.urlencode({KIND[key[0]].singular: entry.name})
-            facts.append(f"[Search these articles](<{link(page, SEARCH_PAGE)}?{query}>)")
-        parts.append(f'<p class="entity-facts" data-pagefind-ignore="all" markdown>{" · ".join(facts)}</p>\n')
         # Only the name and description are search text; the lists below are links.
         parts.append('<div class="entity-lists" data-pagefind-ignore="all" markdown>\n')
         if number == 1:
             parts += self.entity_background(key, articles)
         if not articles:
             parts.append("No articles yet.\n")
-        heading = "Latest articles" if number == 1 else "Older articles"
-        if shown:
-            parts.append(f"## {heading}\n")
-        for year, group in _group(shown, lambda a: a.year):
-            parts.append(f"### {year}\n\n{self.article_list(page, group)}\n")
+        parts += self.story(page, key, shown, number)
         parts.append(self.pager(key, number, total_pages))
         parts.append("</div>\n")
         return "\n".join(p for p in parts if p)
+
+    def story_order(self, key: Key) -> list[Article]:
+        """An entry's articles as its pages list them: those about it, then those that only
+        mention it, each newest first (so page 1 opens with the latest of its story)."""
+        articles = self.catalog.by_entity.get(key, [])
+        about = [a for a in articles if self.is_about(key, a)]
+        if len(about) == len(articles):
+            return articles
+        return about + [a for a in articles if not self.is_about(key, a)]
+
+    def story(self, page: str, key: Key, shown: list[Article], number: int) -> list[str]:
+        """The story so far: the articles about the entry by year, newest first, with their deks;
+        then, apart, the ones that only mention it."""
+        about = [a for a in shown if self.is_about(key, a)]
+        mentions = [a for a in shown if not self.is_about(key, a)]
+        parts = []
+        if about:
+            parts.append("## The story so far\n" if number == 1 else "## The story so far, continued\n")
+            for year, group in _group(about, lambda a: a.year):
+                parts.append(f"### {year}\n\n{teaser_list(page, group)}")
+        if mentions:
+            parts.append("## Also mentioned in\n\n" + teaser_list(page, mentions))
+        return parts
 
     def entity_background(self, key: Key, articles: list[Article]) -> list[str]:
         page = entity_page(key)
@@ -412,7 +422,7 @@ class PageGenerator:
             path = month_page(year, month)
             title = f"{MONTHS[month - 1]} {year}"
             head = frontmatter({"title": title}) + f"# {title}\n\n{plural(len(group), 'article')}.\n\n"
-            pages[path] = head + self.article_list(path, group) + "\n"
+            pages[path] = head + teaser_list(path, group)
         return pages
 
     def year(self, year: int, by_month_pages: bool = False) -> str:
@@ -424,7 +434,7 @@ class PageGenerator:
                 target = month_page(year, month)
                 parts.append(f"- [{MONTHS[month - 1]}]({link(page, target)}) ({plural(len(group), 'article')})")
             else:
-                parts.append(f"## {MONTHS[month - 1]}\n\n{self.article_list(page, group)}\n")
+                parts.append(f"## {MONTHS[month - 1]}\n\n{teaser_list(page, group)}")
         return "\n".join(parts) + "\n"
 
     def archive_overview(self) -> str:
@@ -445,24 +455,7 @@ class PageGenerator:
         return frontmatter({"title": title}) + f"# {title}\n\n" + "\n".join(rows) + "\n"
 
     def home(self) -> str:
-        page = HOME_PAGE
-        catalog = self.catalog
-        parts = [
-            frontmatter({"title": "Home", "description": "Explainers on the news, linked by who and what they cover."}),
-            "# Explainer archive\n",
-            f"{plural(len(catalog.articles), 'article')} explaining the news, linked by the people, "
-            "organisations, places and topics they cover.\n",
-            "## Latest articles\n\n"
-            + (self.article_list(page, catalog.articles[:HOME_LATEST]) or "No articles yet.")
-            + "\n",
-        ]
-        for kind in (k.name for k in MENU_KINDS):
-            top = [(e, n) for e, n in catalog.entries(kind) if n][:HOME_TOP]
-            if top:
-                items = "\n".join(f"- {self.entity_item(page, (kind, e.id), n)}" for e, n in top)
-                more = f"[All {kind}]({link(page, overview_page(kind))})"
-                parts.append(f"## Most covered {kind}\n\n{items}\n\n{more}\n")
-        return "\n".join(parts)
+        return home_page(self.catalog, frontmatter)
 
 
 PARALLEL_MIN = 1500  # below this many article pages, worker processes cost more than they save

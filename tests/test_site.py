@@ -44,7 +44,9 @@ def test_feeds_are_valid_atom_and_linked(built):
     assert [e.title for e in feed.entries] == ["Putin and the talks", "Stars *and* [brackets] <b>in</b> a title & more"]
     assert feed.entries[0].link == "https://example.org/articles/2025/putin-and-the-talks/"
     page = (built / "actors/vladimir-putin/index.html").read_text("utf-8")
-    assert '<link rel="alternate" type="application/atom+xml"' in page and "feeds/actors/vladimir-putin.xml" in page
+    assert (
+        '<link rel="alternate feed" type="application/atom+xml"' in page and "feeds/actors/vladimir-putin.xml" in page
+    )
     everything = feedparser.parse((built / "feeds/all.xml").read_bytes())
     assert not everything.bozo and len(everything.entries) == 4
 
@@ -109,8 +111,20 @@ def test_incremental_rebuild_renders_only_changed_pages_and_equals_a_clean_build
     assert not (built / "articles/2024/no-tags-and-no-source").exists()
     incremental = _html_files(built)
     assert main(["build", "--root", str(golden_archive), "--full"]) == 0
-    assert "(clean)" in capsys.readouterr().out
+    assert "(clean" in capsys.readouterr().out
     clean = _html_files(built)
     assert sorted(incremental) == sorted(clean)
     differing = [name for name in clean if incremental[name] != clean[name] and not name.endswith("sitemap.xml.gz")]
     assert differing == []
+
+
+def test_no_link_is_taken_for_a_translation(built):
+    """Material fetches ``sitemap.xml`` next to the href of every ``link[rel=alternate]`` (an
+    exact match: its language selector); a feed linked so cost every page a 404 for
+    ``feeds/sitemap.xml``. Feeds keep the "alternate" token, so feed readers still find them."""
+    for path in built.rglob("*.html"):
+        text = path.read_text("utf-8")
+        rels = re.findall(r'<link rel="([^"]*)"[^>]*type="application/atom\+xml"', text)
+        assert 'rel="alternate"' not in text, path
+        assert all("alternate" in rel.split() for rel in rels), (path, rels)
+    assert re.search(r'<link rel="alternate feed" type="application/atom\+xml"[^>]*feeds/all\.xml', text)
