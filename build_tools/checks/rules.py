@@ -83,6 +83,13 @@ RULES: tuple[Rule, ...] = (
         "checks.vocabulary",
     ),
     Rule(
+        "untagged-mention",
+        "warning",
+        "an actor or place the title, summary or body names (names, aliases, the vocabulary's `context`) "
+        "that the article does not tag",
+        "checks.mentions",
+    ),
+    Rule(
         "stale-title",
         "warning",
         '"former <title> <name>" inside a role, "<title> <name>" / "current <title> <name>" outside it; '

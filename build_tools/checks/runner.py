@@ -17,6 +17,7 @@ from ..readers import Article, Vocabulary, discover, read_article, read_vocabula
 from .body import admonition_problems, attribute_list_problems, body_problems
 from .duplicates import duplicate_slug_problems, duplicate_source_problems, near_duplicate_problems
 from .links import index_pages, link_problems
+from .mentions import untagged_mention_problems
 from .selection import CheckError, file_key, selected_files
 from .stale import stale_title_problems, terms
 from .vocabulary import vocabulary_lint
@@ -82,6 +83,7 @@ def check(project: Project, paths: list[Path] | None = None) -> Report:
         by_path[key] += attribute_list_problems(article) + admonition_problems(article)
         by_path[key] += link_problems(article, ctx)
         by_path[key] += stale_title_problems(article, vocabulary, known_terms)
+        by_path[key] += untagged_mention_problems(article, vocabulary)
     for article, problem in (
         duplicate_slug_problems(articles) + duplicate_source_problems(articles) + near_duplicate_problems(articles)
     ):

@@ -106,7 +106,7 @@ ARTICLES = {
         title: Peace talks
         date: 2025-03-01
         summary: Where the talks stand.
-        actors: [donald-trump]
+        actors: [donald-trump, joe-biden, vladimir-putin]
         topics: [peace-negotiations]
         places: [ukraine]
         """,
