@@ -274,8 +274,12 @@ class PageGenerator:
             "mainEntityOfPage": url,
             "publisher": {"@type": "Organization", "name": "Explainer Archive", "url": self.site_url},
         }
-        about = [self.thing(k) for k in keys if KIND[k[0]].jsonld == "about"]
-        mentions = [self.thing(k) for k in keys if KIND[k[0]].jsonld != "about"]
+        # The central tags (linking.salience) are what the article is about, most central
+        # first; every other tag is one it mentions.
+        ranked = salience(article, self.catalog.vocabulary)
+        listed = set(keys)
+        about = [self.thing(k) for k, rank in ranked.items() if k in listed and rank.central]
+        mentions = [self.thing(k) for k, rank in ranked.items() if k in listed and not rank.central]
         if about:
             data["about"] = about
         if mentions:
