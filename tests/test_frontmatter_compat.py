@@ -2,7 +2,7 @@
 YAML frontmatter: every article gives it the same fields, as text, and the same body as the
 strict reader (``yamlsafe``) that the project uses.
 
-Why the project keeps its own reader (README, "The article format"), pinned here as behaviour of
+Why the project keeps its own reader (README, "Development"), pinned here as behaviour of
 python-frontmatter: an unclosed frontmatter reads as no frontmatter at all without an error, a
 YAML mistake is an exception without the file's name, YAML 1.1 turns ``NO`` into false and
 ``3.10`` into 3.1, and the body comes back stripped, so its line numbers are not the file's.
