@@ -18,6 +18,10 @@ race           gh-pages moves between a run's fetch and its push (another run's 
                neither loses the other's folder.
 merge          #1 is merged: Deploy publishes the site at the root of gh-pages, in one commit,
                keeping the live previews.
+matrix         the archive passes the size deploy.yml renders as a matrix from (a maintainer lowers
+               SITE_MATRIX_FROM to 3, with SITE_MATRIX_JOBS 2): Deploy renders it in two jobs
+               (build --partition 1/2, 2/2), joins them (build --merge) and publishes the very
+               site the one-job deploy did, Pagefind's index aside.
 close          #1 is closed: pr-1/ is removed and its comment says so.
 deploys        (only with --deploys N) N more pushes to main, each deployed; the size of origin.git
                after each.
@@ -364,6 +368,37 @@ def merge(r: Rehearsal, ctx: dict) -> dict:
     }
 
 
+def _site_blobs(r: Rehearsal) -> dict[str, str]:
+    """The published site on gh-pages (no preview, no search index): path -> blob."""
+    lines = r.origin_git("ls-tree", "-r", "gh-pages").splitlines()
+    blobs = {line.split("\t", 1)[1]: line.split()[2] for line in lines}
+    return {path: blob for path, blob in blobs.items() if not path.startswith(("pr-", "pagefind/"))}
+
+
+def matrix(r: Rehearsal, ctx: dict) -> dict:
+    before = r.origin_git("rev-parse", "main")
+    published = _site_blobs(r)
+    workflow = r.git("show", f"{before}:.github/workflows/deploy.yml") + "\n"
+    configured = workflow.replace('SITE_MATRIX_FROM: "20000"', 'SITE_MATRIX_FROM: "3"').replace(
+        'SITE_MATRIX_JOBS: "4"', 'SITE_MATRIX_JOBS: "2"'
+    )
+    expect(configured.count('"3"') and configured.count('"2"'), "deploy.yml has no SITE_MATRIX_FROM/_JOBS to set")
+    head = r.commit_files(before, {".github/workflows/deploy.yml": configured}, "Render the site as a matrix of 2")
+    r.git("push", "-q", "origin", f"{head}:refs/heads/main")
+    deploy = r.act("push", "deploy.yml", push_event(r, before, head), at=head, actor="maintainer")
+    succeeded(deploy, "Plan the build", "Merge the partitions", "Publish to gh-pages")
+    renders = sorted(job for job in deploy.jobs if job.startswith("Render partition"))
+    expect(len(renders) == 2, f"expected two render jobs, ran {renders}: {deploy.describe()}")
+    expect(all(deploy.jobs[job] == "succeeded" for job in renders), f"a render job failed: {deploy.describe()}")
+    expect("Build the site" not in deploy.jobs, f"the one-job build ran too: {deploy.describe()}")
+    expect("build: 2 partitions merged" in deploy.text, "the merge job did not merge two partitions")
+    after = _site_blobs(r)
+    differ = sorted(path for path in published.keys() | after.keys() if published.get(path) != after.get(path))
+    expect(not differ, f"the matrix published another site than the one job did: {differ[:10]}")
+    expect(any(p.startswith("pagefind/") for p in r.pages_files()), "the matrix site has no search index")
+    return {"deploy_seconds": round(deploy.seconds), "jobs": sorted(deploy.jobs), "files_compared": len(after)}
+
+
 def theme(r: Rehearsal, ctx: dict) -> dict:
     """#3 changes a stylesheet: every page may change, so its preview is the whole site; closed,
     it is removed."""
@@ -481,6 +516,7 @@ SCENARIOS = {
     "theme": theme,
     "race": race,
     "merge": merge,
+    "matrix": matrix,
     "close": close,
 }
 

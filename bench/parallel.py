@@ -1,0 +1,282 @@
+"""The parallel build (``build --jobs``, ``--partition``/``--merge``), measured.
+
+``python -m bench.parallel --n 10000 [--repeat 1] [--overhead-n 1000] [--partitions 2,4,8]``
+writes a synthetic archive of N articles (``bench.synth``, seed 1) in a temporary folder and
+measures, in one run so that the figures share the machine's load:
+
+* clean build: ``build --full --jobs 1`` and ``build --full --jobs 2``, interleaved (1, 2, 1, 2…
+  with ``--repeat``), each timed (wall, CPU of all its processes) with the peak of the summed
+  resident memory of its whole process tree (sampled from /proc every 0.1 s: with two MkDocs
+  or Pagefind processes at once, the peak of one process says too little); the stages of each
+  from ``.build/last-build.json``; and whether both sites are the same files, Pagefind aside;
+* partitions: for each M, every ``mkdocs build`` of partition K/M alone, one after another
+  (as M machines would), and ``build --merge`` of them; the wall time a matrix of M jobs would
+  take is the largest partition plus the merge, set against one process rendering everything;
+* render overhead (``--overhead-n``, its own archive): ``mkdocs build`` of the same docs/ with
+  the project's configuration and with plain Material (the same configuration without the
+  theme overrides and the hook), interleaved, ``--overhead-repeat`` times each.
+
+Results: JSON on stdout (and ``--out FILE``); ``bench/README.md`` ("Parallel build") has the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from .synth import write_archive
+
+PYTHON = sys.executable
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed resident memory of a process and all its descendants."""
+
+    def __init__(self, pid: int, every: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every, self.peak_kb = pid, every, 0
+        self.stopped = threading.Event()
+        self.page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+
+    def _tree_kb(self) -> int:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat", "rb") as stream:
+                        parent = int(stream.read().rsplit(b")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(parent, []).append(int(entry))
+        total, todo = 0, [self.pid]
+        while todo:
+            pid = todo.pop()
+            todo.extend(children.get(pid, []))
+            try:
+                with open(f"/proc/{pid}/statm", "rb") as stream:
+                    total += int(stream.read().split()[1]) * self.page_kb
+            except (OSError, IndexError, ValueError):
+                continue
+        return total
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every):
+            self.peak_kb = max(self.peak_kb, self._tree_kb())
+
+
+def measured(command: list[str], cwd: Path, env: dict[str, str]) -> dict:
+    """Run ``command``; wall and CPU seconds (all its processes) and the peak of its process
+    tree's summed memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    load = os.getloadavg()[0]
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = TreeMemory(process.pid)
+    sampler.start()
+    _out, err = process.communicate()
+    sampler.stopped.set()
+    sampler.join()
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{err.decode(errors='replace')[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "tree_peak_mb": sampler.peak_kb // 1024, "load": load}
+
+
+def site_digest(site: Path) -> str:
+    """Every file of a site but Pagefind's index and the build stamp, names and bytes."""
+    digest = hashlib.sha256()
+    for folder, subfolders, files in os.walk(site):
+        subfolders.sort()
+        if folder == str(site):
+            subfolders[:] = [d for d in subfolders if d != "pagefind"]
+        for name in sorted(files):
+            if folder == str(site) and name == ".build-stamp.json":
+                continue
+            path = os.path.join(folder, name)
+            with open(path, "rb") as stream:
+                digest.update(
+                    os.path.relpath(path, site).encode() + b"\0" + hashlib.file_digest(stream, "sha256").digest()
+                )
+    return digest.hexdigest()
+
+
+def environment(archive: Path) -> dict[str, str]:
+    package = (archive / "build_tools").resolve().parent
+    return {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "PYTHONPATH": str(package),
+        "SOURCE_DATE_EPOCH": "1700000000",
+    }
+
+
+def clean_builds(archive: Path, repeat: int) -> dict:
+    """``build --full --jobs 1`` and ``--jobs 2`` interleaved, ``repeat`` times each."""
+    env = environment(archive)
+    runs: dict[str, list[dict]] = {"1": [], "2": []}
+    digests: dict[str, set[str]] = {"1": set(), "2": set()}
+    for _ in range(repeat):
+        for jobs in ("1", "2"):
+            shutil.rmtree(archive / "site", ignore_errors=True)
+            shutil.rmtree(archive / ".build" / "search", ignore_errors=True)
+            result = measured([PYTHON, "-m", "build_tools", "build", "--full", "--jobs", jobs], archive, env)
+            result["stages"] = json.loads((archive / ".build" / "last-build.json").read_text())
+            runs[jobs].append(result)
+            digests[jobs].add(site_digest(archive / "site"))
+            print(
+                f"clean build --jobs {jobs}: {result['wall_s']} s, tree peak {result['tree_peak_mb']} MB",
+                file=sys.stderr,
+            )
+    pairs = [b["wall_s"] / a["wall_s"] for a, b in zip(runs["1"], runs["2"], strict=True)]
+    return {
+        "jobs_1": runs["1"],
+        "jobs_2": runs["2"],
+        "ratio_jobs2_to_jobs1": [round(p, 3) for p in pairs],
+        "same_site": len(digests["1"] | digests["2"]) == 1,
+    }
+
+
+def _mkdocs(archive: Path, site: Path, partition: str | None, config: str = "mkdocs.yml") -> list[str]:
+    command = [PYTHON, "-m", "mkdocs", "build", "--strict", "-q", "-f", config, "--site-dir", str(site)]
+    return command + (["--dirty"] if partition else [])
+
+
+def partitions(archive: Path, counts: list[int], single: dict | None) -> dict:
+    """Each partition of M rendered alone, then ``build --merge``; against one process."""
+    env = environment(archive)
+    out: dict = {}
+    if single is None:
+        site = archive / "site.single"
+        shutil.rmtree(site, ignore_errors=True)
+        single = measured(_mkdocs(archive, site, None), archive, env)
+        shutil.rmtree(site, ignore_errors=True)
+    out["single_process_render"] = single
+    for count in counts:
+        parts = archive / ".build" / "partitions"
+        shutil.rmtree(parts, ignore_errors=True)
+        renders = []
+        for index in range(1, count + 1):
+            command = [PYTHON, "-m", "build_tools", "build", "--partition", f"{index}/{count}"]
+            renders.append(measured(command, archive, env))
+        merge = measured([PYTHON, "-m", "build_tools", "build", "--merge", "--full"], archive, env)
+        merge["stages"] = json.loads((archive / ".build" / "last-build.json").read_text())
+        largest = max(r["wall_s"] for r in renders)
+        out[str(count)] = {
+            "partitions": renders,
+            "merge": merge,
+            "matrix_wall_s": round(largest + merge["wall_s"], 2),
+            "matrix_to_single": round((largest + merge["wall_s"]) / single["wall_s"], 3),
+        }
+        print(f"M={count}: largest partition {largest} s, merge {merge['wall_s']} s", file=sys.stderr)
+        shutil.rmtree(parts, ignore_errors=True)
+    return out
+
+
+PLAIN = "mkdocs.plain-material.yml"
+
+
+def plain_config(archive: Path) -> None:
+    """The project's mkdocs.yml without what the project adds to Material: the theme overrides
+    (``custom_dir``) and the hook."""
+    lines = (archive / "mkdocs.yml").read_text("utf-8").splitlines()
+    out, skip = [], False
+    for line in lines:
+        if line.strip().startswith("custom_dir:"):
+            continue
+        if line.startswith("hooks:"):
+            skip = True
+            continue
+        if skip and line.startswith("  "):
+            continue
+        skip = False
+        out.append(line)
+    (archive / PLAIN).write_text("\n".join(out) + "\n", "utf-8")
+
+
+def overhead(archive: Path, repeat: int) -> dict:
+    """MkDocs with the project's theme and hook against plain Material, same docs/, interleaved."""
+    env = environment(archive)
+    plain_config(archive)
+    runs: dict[str, list[dict]] = {"project": [], "plain": []}
+    for _ in range(repeat):
+        for name, config in (("project", "mkdocs.yml"), ("plain", PLAIN)):
+            site = archive / f"site.{name}"
+            shutil.rmtree(site, ignore_errors=True)
+            runs[name].append(measured(_mkdocs(archive, site, None, config), archive, env))
+            shutil.rmtree(site, ignore_errors=True)
+    cpu = {name: sorted(r["cpu_s"] for r in rs)[len(rs) // 2] for name, rs in runs.items()}
+    wall = {name: sorted(r["wall_s"] for r in rs)[len(rs) // 2] for name, rs in runs.items()}
+    return {
+        **runs,
+        "median_cpu_s": cpu,
+        "median_wall_s": wall,
+        "ratio_cpu": round(cpu["project"] / cpu["plain"], 3),
+        "ratio_wall": round(wall["project"] / wall["plain"], 3),
+    }
+
+
+def prepared(folder: Path, n: int) -> Path:
+    archive = folder / f"archive-{n}"
+    write_archive(archive, n, seed=1)
+    env = environment(archive)
+    subprocess.run([PYTHON, "-m", "build_tools", "generate"], cwd=archive, env=env, check=True, capture_output=True)
+    return archive
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.parallel", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=10000, help="articles of the clean builds and the partitions")
+    parser.add_argument("--repeat", type=int, default=1, help="clean builds per --jobs value (interleaved)")
+    parser.add_argument("--partitions", default="", help="comma-separated M to render as partitions (e.g. 2,4,8)")
+    parser.add_argument("--partition-n", default="", help="comma-separated N for the partitions (default: --n)")
+    parser.add_argument("--overhead-n", type=int, default=0, help="articles of the overhead measurement (0: none)")
+    parser.add_argument("--overhead-repeat", type=int, default=3)
+    parser.add_argument("--no-clean", action="store_true", help="skip the clean builds")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="bench-parallel-", dir=args.workdir))
+    results: dict = {"cores": len(os.sched_getaffinity(0)), "load_at_start": os.getloadavg()}
+    results["started"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    try:
+        if args.overhead_n:
+            results["overhead"] = {
+                "n": args.overhead_n,
+                **overhead(prepared(folder, args.overhead_n), args.overhead_repeat),
+            }
+        archives: dict[int, Path] = {}
+        if not args.no_clean:
+            archives[args.n] = prepared(folder, args.n)
+            results["clean"] = {"n": args.n, **clean_builds(archives[args.n], args.repeat)}
+        counts = [int(m) for m in args.partitions.split(",") if m.strip()]
+        sizes = [int(n) for n in args.partition_n.split(",") if n.strip()] or [args.n]
+        for n in sizes if counts else []:
+            archive = archives.get(n) or prepared(folder, n)
+            results.setdefault("partitions", {})[str(n)] = partitions(archive, counts, None)
+            if archive not in archives.values():
+                shutil.rmtree(archive, ignore_errors=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    results["load_at_end"] = os.getloadavg()
+    text = json.dumps(results, indent=1)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", "utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
