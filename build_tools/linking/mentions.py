@@ -20,7 +20,8 @@ still names the place Ukraine; places and organisations inside an actor's name a
    in a report of the Congressional Research Service (``SELF_CITATION``), while "a White House
    spokesperson" in a White House statement is one.
 
-Datelines, bylines, a transcript's preamble and link targets hold no mention (``spans``).
+Datelines, bylines, a transcript's preamble and link targets hold no mention (``spans``). A US
+state's postal code after a city ("Kenner, LA") is a mention of the state (``postal``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from ..layout import Key
 from .fold import fold
 from .names import BLOCK, CASE_CAPITAL, CASE_EXACT, CASE_UPPER, CUE, NAME, SURNAME, Index, Spelling
+from .postal import postal_codes
 from .spans import excluded_spans, lead_end
 
 TITLE, SUMMARY, BODY = "title", "summary", "body"
@@ -128,6 +130,7 @@ def _hits(index: Index, text: str, excluded: list[tuple[int, int]]):
         kept = tuple(s for s in kept if s.role != CUE)
         if kept:
             candidates.append((start, end, kept))
+    candidates += _postal(index, text, starts, excluded)
     winners = []
     for layer in (False, True):  # topics apart: "war in Ukraine" is a topic and names Ukraine
         chosen = [(s, e, tuple(x for x in kept if (x.key[0] == TOPICS) == layer)) for s, e, kept in candidates]
@@ -136,6 +139,19 @@ def _hits(index: Index, text: str, excluded: list[tuple[int, int]]):
         winners += found if layer else found + _inner(index, chosen, found, size)
     winners.sort(key=lambda w: (w[0], w[1]))
     return winners, cues
+
+
+def _postal(index: Index, text: str, starts: list[int], excluded: list[tuple[int, int]]) -> list:
+    """The states written as postal codes after a city ("Hampton, VA"), as names of their entries."""
+    found = []
+    for start, end, state in postal_codes(text) if ", " in text else ():
+        at = bisect.bisect_right(starts, start) - 1
+        if at >= 0 and excluded[at][1] > start:
+            continue
+        spellings = index.lookup(state)
+        if spellings:
+            found.append((start, end, tuple(Spelling(s.key, NAME, s.case, False, s.written) for s in spellings)))
+    return found
 
 
 def _inner(index: Index, candidates: list, winners: list, size: int) -> list:
@@ -243,9 +259,13 @@ def _named_before(text: str, start: int) -> bool:
     """A capitalised word right before ``start`` that is not a title: "Hunter Biden"."""
     if start < 2 or text[start - 1] != " ":
         return False
-    word = text[max(0, start - 40) : start - 1].rsplit(None, 1)[-1:] or [""]
-    word = word[0].strip("(\"“'‘")
-    return bool(word) and word[0].isupper() and word.casefold() not in TITLES and not word.endswith(".")
+    before = text[max(0, start - 40) : start - 1]
+    words = before.rsplit(None, 2)
+    word = words[-1].strip("(\"“'‘") if words else ""
+    if not word or not word[0].isupper() or word.casefold() in TITLES or word.endswith("."):
+        return False
+    earlier = words[-2] if len(words) > 1 else ""
+    return bool(earlier) and not earlier.endswith((".", "!", "?", ":", "\n")) and "\n" not in before[-len(word) - 2 :]
 
 
 def _cites_itself(text: str, start: int, end: int) -> bool:

@@ -108,6 +108,11 @@ class Index:
         self.people = {key for key, entry in self.entries.items() if _kind(entry) == "person"}
         self.known = {folded for folded, spellings in table.items() if any(s.role == NAME for s in spellings)}
 
+    def lookup(self, written: str) -> tuple[Spelling, ...]:
+        """The NAME spellings of the places named exactly ``written`` (for postal codes)."""
+        _, spellings = self.automaton.get(fold_name(written), (0, ())) if not self.empty else (0, ())
+        return tuple(s for s in spellings if s.key[0] == PLACES and (s.role == NAME or s.guarded))
+
     def iter(self, folded: str):
         """(end index inclusive, (length, spellings)) of every spelling found, overlaps included."""
         return () if self.empty else self.automaton.iter(folded)

@@ -25,7 +25,7 @@ _DATELINE = re.compile(
     r")[ \t]*[—–-]{1,2}[ \t]"
 )
 # A line that is only a place, "Munich, Germany": where a transcript goes on (a venue).
-_VENUE = re.compile(r"(?m)^(?:#{1,6}[ \t]+)?([A-Z][\w.'’ -]{0,40},[ \t]+[A-Z][\w.'’ -]{0,40})[ \t]*$")
+_VENUE = re.compile(r"(?m)^(?:#{1,6}[ \t]+)?([A-Z][\w.'’ -]{0,40},[ \t]+[A-Z][\w.'’ -]{0,40})(?<!\.)[ \t]*$")
 # The place and date under a signature: "THE WHITE HOUSE, April 15, 2021."
 _SIGNED_AT = re.compile(
     r"(?m)^[ \t]*([A-Z][A-Z.'’ ]{2,40}),[ \t]*(?:\n[ \t]*){0,3}[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},[ \t]+\d{4}\.?[ \t]*$"
