@@ -57,12 +57,12 @@ rehearse-ci: $(STAMP)
 	$(BIN)/python -m tests.ci_rehearsal --out $(REHEARSAL_DIR)
 
 lint: $(STAMP)
-	$(BIN)/ruff check build_tools tests bench
-	$(BIN)/ruff format --check build_tools tests bench
+	$(BIN)/ruff check build_tools tests bench tools
+	$(BIN)/ruff format --check build_tools tests bench tools
 
 format: $(STAMP)
-	$(BIN)/ruff format build_tools tests bench
-	$(BIN)/ruff check --fix build_tools tests bench
+	$(BIN)/ruff format build_tools tests bench tools
+	$(BIN)/ruff check --fix build_tools tests bench tools
 
 # What generate owns in docs/ is listed by build_tools/layout.py (standard library only: no .venv needed).
 clean:
