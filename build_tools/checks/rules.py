@@ -53,7 +53,13 @@ RULES: tuple[Rule, ...] = (
         "50% / 90% of the text's 5-word sequences shared with another article",
         "checks.duplicates",
     ),
-    Rule("body", "error", "article text, at least one `##` heading, no empty heading", "checks.body"),
+    Rule("body", "error", "article text, no empty heading", "checks.body"),
+    Rule(
+        "no-sections",
+        "warning",
+        "no `##` heading in a text of 400 words or more (a shorter one needs none)",
+        "checks.body",
+    ),
     Rule("empty-section", "warning", "a heading with no text before the next heading of its level", "checks.body"),
     Rule("heading-level", "warning", "a `#` heading in the body (the title is the page's `#`)", "checks.body"),
     Rule(
