@@ -160,17 +160,20 @@ def _inner(index: Index, candidates: list, winners: list, size: int) -> list:
     Not a person in the name of what they lead ("Biden administration"), nor an ambiguous name
     ("House" in "White House"), nor anything inside a place's name ("Gulf of Mexico")."""
     actors = sorted(
-        (s, e) for s, e, spellings in winners if any(x.role == NAME and x.key[0] == ACTORS for x in spellings)
+        (s, e, {x.key for x in spellings})
+        for s, e, spellings in winners
+        if any(x.role == NAME and x.key[0] == ACTORS for x in spellings)
     )
     if not actors:
         return []
-    starts = [s for s, _ in actors]
+    starts = [s for s, _, _ in actors]
     inside = []
     for start, end, spellings in candidates:
         at = bisect.bisect_right(starts, start) - 1
-        if at < 0 or end > actors[at][1] or (start, end) == actors[at]:
+        if at < 0 or end > actors[at][1] or (start, end) == actors[at][:2]:
             continue
-        kept = tuple(x for x in spellings if x.role == NAME and not x.guarded and x.key not in index.people)
+        skip = index.people | actors[at][2]  # a person, or the actor itself ("Vladimir Putin")
+        kept = tuple(x for x in spellings if x.role == NAME and not x.guarded and x.key not in skip)
         if kept:
             inside.append((start, end, kept))
     return _longest(inside, size)

@@ -40,7 +40,7 @@ PREAMBLE_WORDS = 10
 
 def excluded_spans(body: str) -> list[tuple[int, int]]:
     """(start, end) offsets in ``body`` that hold no mention, sorted and not overlapping."""
-    spans = list(_preamble(body))
+    spans = _preamble(body)
     spans += [found.span(1) for found in _DATELINE.finditer(body)]
     spans += list(_bylines(body))
     spans += [found.span(1) for found in _VENUE.finditer(body) if len(found[1].split()) <= 6]
@@ -55,9 +55,10 @@ def excluded_spans(body: str) -> list[tuple[int, int]]:
     return merged
 
 
-def _preamble(body: str):
-    """The short leading lines of a transcript, each a paragraph of its own."""
+def _preamble(body: str) -> list[tuple[int, int]]:
+    """The short leading lines of a transcript, each a paragraph of its own, when text follows."""
     offset = 0
+    lines = []
     for block in body.split("\n\n")[:PREAMBLE_LINES]:
         line = block.strip()
         start = offset + (len(block) - len(block.lstrip()))
@@ -65,10 +66,11 @@ def _preamble(body: str):
         if not line:
             continue
         if "\n" in line or line.startswith(_OPEN_BLOCK) or line.endswith(_SENTENCE_END):
-            return
+            return lines
         if len(line.split()) > PREAMBLE_WORDS:
-            return
-        yield start, start + len(line)
+            return lines
+        lines.append((start, start + len(line)))
+    return lines if offset < len(body) else []
 
 
 def _bylines(body: str):
@@ -84,7 +86,7 @@ def _bylines(body: str):
 
 def lead_end(body: str) -> int:
     """Where the lead (the first paragraph of text, after any preamble and headings) ends."""
-    preamble = list(_preamble(body))
+    preamble = _preamble(body)
     past = preamble[-1][1] if preamble else 0
     offset = 0
     for block in body.split("\n\n"):

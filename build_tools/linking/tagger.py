@@ -50,7 +50,7 @@ class Tagger:
 
     def find(self, text: str) -> list[str]:
         """Every vocabulary spelling that is a mention in ``text``, as written, in text order."""
-        return [m.written for m in find_mentions(self.index, "", "", text).mentions]
+        return [m.written for m in find_mentions(self.index, text, "", "").mentions]
 
     def mentions(self, title: str, summary: str, body: str, publisher: str | None = None) -> Found:
         return find_mentions(self.index, title, summary, body, publisher)
