@@ -340,11 +340,15 @@ class PageGenerator:
             parts.insert(1, entity_block(entry))
         # Only the name and description are search text; the lists below are links.
         parts.append('<div class="entity-lists" data-pagefind-ignore="all" markdown>\n')
-        if number == 1:
-            parts += self.entity_background(key, articles)
+        # The coverage chart, the story, then who and what else is involved (on a phone the
+        # story comes before that long list of names).
+        if number == 1 and articles:
+            parts.append("## Coverage over time\n\n" + self.timeline(articles))
         if not articles:
             parts.append("No articles yet.\n")
         parts += self.story(page, key, shown, number)
+        if number == 1:
+            parts.append(self.companions(key))
         parts.append(self.pager(key, number, total_pages))
         parts.append("</div>\n")
         return "\n".join(p for p in parts if p)
@@ -372,11 +376,9 @@ class PageGenerator:
             parts.append("## Also mentioned in\n\n" + teaser_list(page, mentions))
         return parts
 
-    def entity_background(self, key: Key, articles: list[Article]) -> list[str]:
+    def companions(self, key: Key) -> str:
+        """The entries most often tagged together with this one, kind by kind, with counts."""
         page = entity_page(key)
-        parts = []
-        if articles:
-            parts.append("## Coverage over time\n\n" + self.timeline(articles))
         companions = self.catalog.companions(key, COMPANIONS * 3)
         lines = []
         for kind in ENTITY_KINDS:
@@ -384,9 +386,7 @@ class PageGenerator:
             if near:
                 items = ", ".join(self.entity_item(page, k, n) for k, n in near)
                 lines.append(f"- **{KIND[kind].title}:** {items}")
-        if lines:
-            parts.append("## Most often involved\n\n" + "\n".join(lines) + "\n")
-        return parts
+        return "## Most often involved\n\n" + "\n".join(lines) + "\n" if lines else ""
 
     def pager(self, key: Key, number: int, total: int) -> str:
         if total == 1:

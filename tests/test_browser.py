@@ -56,7 +56,7 @@ def test_search_open_article_follow_tag(sample_site):
         headings = page.locator("article h2").all_inner_texts()
         assert any("Trump's Communication with Putin" in h for h in headings)
         page.screenshot(path=SCREENSHOTS / "article.png")
-        page.locator("nav.md-tags a", has_text="Vladimir Putin").click()
+        page.locator(".article-tags--all a", has_text="Vladimir Putin").click()
         page.wait_for_load_state()
         assert page.url.endswith("/actors/vladimir-putin/")
         assert heading_text(page) == "Vladimir Putin"
