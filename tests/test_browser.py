@@ -42,7 +42,7 @@ def test_search_open_article_follow_tag(sample_site):
     SCREENSHOTS.mkdir(exist_ok=True)
     with serve(sample_site) as base, browser_page() as page:
         page.goto(base)
-        page.get_by_role("searchbox", name="Search the archive").fill("Putin")
+        page.get_by_role("searchbox", name="Search the archive", exact=True).fill("Putin")
         page.keyboard.press("Enter")
         page.wait_for_url("**/search/?q=Putin")
         result = page.locator(".archive-search__result a", has_text=SEED_TITLE).first

@@ -64,7 +64,7 @@ def test_article_structured_data(built):
         "name": "Vladimir Putin",
         "url": "https://example.org/actors/vladimir-putin/",
         "sameAs": "https://www.wikidata.org/wiki/Q7747",
-    } in data["mentions"]
+    } in data.get("about", []) + data.get("mentions", [])
     assert '<meta property="og:title" content="Putin and the talks">' in page
     assert '<link rel="canonical" href="https://example.org/articles/2025/putin-and-the-talks/">' in page
     assert "articles/2025/putin-and-the-talks/" in (built / "sitemap.xml").read_text("utf-8")
