@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,9 +18,9 @@ from pathlib import Path
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
-from .layout import ARTICLE_FILENAME_RE, ENTITY_KINDS, KIND, VOCABULARY_DIR, article_page, page_url
+from .layout import ARTICLE_FILENAME_RE, ARTICLES_DIR, ENTITY_KINDS, KIND, VOCABULARY_DIR, article_page, page_url
 from .problems import Problem, display_path
-from .schema import ArticleMeta, VocabularyEntry, explain
+from .schema import SLUG_RE, ArticleMeta, VocabularyEntry, explain, field_path, slugify
 from .yamlsafe import Located, YamlError, decode_text, load, split_frontmatter
 
 
@@ -63,6 +65,9 @@ class Vocabulary:
     entries: dict[str, dict[str, VocabularyEntry]] = field(default_factory=lambda: {kind: {} for kind in ENTITY_KINDS})
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    # Entries with a well-formed id whose other fields have errors, by (kind, id): their line.
+    # Their id is known (an article using it is not told it is unknown); the entry has the error.
+    broken: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def get(self, kind: str, entry_id: str) -> VocabularyEntry | None:
         return self.entries[kind].get(entry_id)
@@ -93,19 +98,19 @@ def read_article(
         return None, [Problem(shown, 1, "error", "Expected the frontmatter to be a mapping of fields")]
     problems: list[Problem] = []
     meta = None
-    invalid_fields: set[str] = set()
+    invalid: set[tuple] = set()  # the fields and id-list items the schema rejected
     try:
         meta = ArticleMeta.model_validate(located.data)
     except ValidationError as exc:
-        for loc, message in explain(exc):
-            name = ".".join(str(part) for part in loc)
+        for loc, message in explain(exc, ArticleMeta):
             line = located.line_of(tuple(loc), 1)
-            problems.append(Problem(shown, line, "error", f"{name}: {message}"))
-            invalid_fields.update(str(part) for part in loc[:1])
+            message += _id_format_hint(located, loc, vocabulary)
+            problems.append(Problem(shown, line, "error", f"{field_path(loc)}: {message}"))
+            invalid.add(tuple(loc[:2]) if len(loc) > 1 and isinstance(loc[1], int) else tuple(loc[:1]))
     problems += _check_location(path, shown, located, meta)
     if problems or meta is None:
         if vocabulary is not None:
-            problems += id_problems(shown, _raw_id_refs(located, invalid_fields), vocabulary)
+            problems += id_problems(shown, _raw_id_refs(located, invalid), vocabulary)
         return None, problems
     name = path.name.encode() + b"\0"
     digest = hashlib.blake2b(name + raw, digest_size=16).digest()
@@ -113,41 +118,95 @@ def read_article(
     return Article(path, meta, body, body_line, located.lines, shown, digest, meta_digest), []
 
 
-def _raw_id_refs(located: Located, skip: set[str]) -> Iterator[tuple[str, str, int]]:
+def _raw_id_refs(located: Located, skip: set[tuple]) -> Iterator[tuple[str, str, int]]:
     """(kind, id, line) of every id string in a frontmatter the schema rejected, leaving out
-    the fields the schema already complained about."""
+    the fields and items the schema already complained about."""
     for kind in ENTITY_KINDS:
         value = located.data.get(kind)
-        if kind in skip or not isinstance(value, list):
+        if (kind,) in skip or not isinstance(value, list):
             continue
         for index, item in enumerate(value):
-            if isinstance(item, str):
+            if isinstance(item, str) and (kind, index) not in skip:
                 yield kind, item, located.line_of((kind, index), 1)
 
 
+def _id_format_hint(located: Located, loc: tuple, vocabulary: Vocabulary | None) -> str:
+    """For an id the schema refused ('Hamas', 'Vladimir Putin'): the vocabulary's ids it names."""
+    if vocabulary is None or len(loc) != 2 or loc[0] not in ENTITY_KINDS or not isinstance(loc[1], int):
+        return ""
+    items = located.data.get(loc[0])
+    wrong = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+    if not isinstance(wrong, str):
+        return ""
+    hint = _did_you_mean(suggest(vocabulary, loc[0], wrong))
+    if not hint and NAME_LIKE_RE.fullmatch(wrong) and slugify(wrong):
+        hint = _new_entry_hint(loc[0], wrong, f"in {vocabulary_file(loc[0])}", sentence=False)
+    return hint
+
+
+# What may be a name written where its id belongs ("Hamas", "Vladimir Putin"), not a path or markup.
+NAME_LIKE_RE = re.compile(r"[^\W_][\w .'\u2019-]*")
+
+
+def fold(label: str) -> str:
+    """How a wrong id is compared with names: case, accents and punctuation folded."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", label) if not unicodedata.combining(c))
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
 def suggest(vocabulary: Vocabulary, kind: str, wrong: str, limit: int = 3) -> list[str]:
-    """Vocabulary ids close to ``wrong``, matched on ids, names and aliases."""
+    """Vocabulary ids close to ``wrong``: first the entries it names exactly once case, accents and
+    punctuation are folded ('Hamas', 'Vladimir Putin', 'Sao Paulo'), then near spellings of ids,
+    names and aliases."""
     choices: dict[str, str] = {}
     for entry in vocabulary.entries[kind].values():
         for label in (entry.id, entry.name, *entry.aliases):
-            choices.setdefault(label.lower(), entry.id)
-    found = process.extract(wrong.lower(), list(choices), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=75)
-    ids: list[str] = []
+            choices.setdefault(fold(label), entry.id)
+    key = fold(wrong)
+    ids: list[str] = [choices[key]] if key in choices else []
+    found = process.extract(key, list(choices), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=75)
     for label, _score, _index in found:
         if choices[label] not in ids:
             ids.append(choices[label])
     return ids[:limit]
 
 
+def vocabulary_file(kind: str) -> str:
+    """Where the entries of a kind live, as messages name it."""
+    return f"{ARTICLES_DIR}/{VOCABULARY_DIR}/{KIND[kind].vocabulary_file}"
+
+
+REQUIRED_ENTRY_FIELDS = tuple(
+    (info.alias or name) for name, info in VocabularyEntry.model_fields.items() if info.is_required()
+)
+
+
+def _did_you_mean(ids: list[str]) -> str:
+    return f"; did you mean {' or '.join(repr(i) for i in ids)}?" if ids else ""
+
+
+def _new_entry_hint(kind: str, wrong: str, where: str, sentence: bool) -> str:
+    """How to add the entry an unknown id asks for: the file (``where``), its required fields and
+    the command that starts it; a sentence of its own after a question, else a clause."""
+    name = " ".join(word.capitalize() for word in wrong.split("-")) if wrong == slugify(wrong) else wrong.strip()
+    name = name.replace('"', "")
+    start = " A" if sentence else "; a"
+    return (
+        f"{start} new {KIND[kind].singular} needs an entry {where} ({', '.join(REQUIRED_ENTRY_FIELDS)}): "
+        f'python -m build_tools new --entry {kind} "{name}"'
+    )
+
+
 def id_problems(shown: str, refs: Iterable[tuple[str, str, int]], vocabulary: Vocabulary) -> list[Problem]:
-    """An error for each (kind, id, line) the vocabulary does not hold, with the nearest ids."""
+    """An error for each (kind, id, line) the vocabulary does not hold, with the nearest ids and
+    how to add a new entry. An id whose entry has errors is known: the entry is reported."""
     problems = []
     for kind, entry_id, line in refs:
-        if (kind, entry_id) in vocabulary:
+        if (kind, entry_id) in vocabulary or (kind, entry_id) in vocabulary.broken:
             continue
-        hints = suggest(vocabulary, kind, entry_id)
-        hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
-        message = f"{kind}: Expected an id from vocabulary/{kind}.yml but received {entry_id!r}{hint}"
+        hint = _did_you_mean(suggest(vocabulary, kind, entry_id))
+        hint += _new_entry_hint(kind, entry_id, "there", sentence=bool(hint))
+        message = f"{kind}: Expected an id from {vocabulary_file(kind)} but received {entry_id!r}{hint}"
         problems.append(Problem(shown, line, "error", message, "vocabulary-id"))
     return problems
 
@@ -319,12 +378,14 @@ def read_vocabulary(vocabulary_dir: Path) -> tuple[Vocabulary, list[Problem]]:
             try:
                 entry = VocabularyEntry.model_validate(raw)
             except ValidationError as exc:
-                for loc, message in explain(exc):
-                    name = ".".join(str(part) for part in loc) or "entry"
-                    where = located.line_of((index, *loc[:1]), line)
-                    ident = raw.get("id") if isinstance(raw, dict) else None
-                    label = f"entry {ident!r}" if isinstance(ident, str) else f"entry {index + 1}"
+                ident = raw.get("id") if isinstance(raw, dict) else None
+                label = f"entry {ident!r}" if isinstance(ident, str) else f"entry {index + 1}"
+                for loc, message in explain(exc, VocabularyEntry):
+                    where = located.line_of((index, *loc), line)
+                    name = field_path(loc) or "entry"
                     problems.append(Problem(shown, where, "error", f"{label}: {name}: {message}", "vocabulary"))
+                if isinstance(ident, str) and SLUG_RE.match(ident):
+                    vocabulary.broken.setdefault((kind, ident), line)
                 continue
             if entry.id in vocabulary.entries[kind]:
                 first = vocabulary.lines[(kind, entry.id)]

@@ -14,6 +14,7 @@ import re
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -74,18 +75,23 @@ def _bool(value: Any) -> bool:
     raise ValueError(f"Expected true or false but received {_describe(value)}")
 
 
-def _id_list(value: Any) -> list[str]:
+def _id_list(value: Any) -> list[Any]:
+    """Nothing is an empty list; anything but a list is refused. Each item is ``_id``'s, so that
+    an error names its item (``actors[1]``) and the item's own line."""
     if value is None or value == "":
         return []
     if not isinstance(value, list):
         raise ValueError(f"Expected a list of vocabulary ids but received {_describe(value)}")
-    problems = [
-        f"item {i + 1}: expected a lowercase id like 'vladimir-putin' but received {_describe(item)}"
-        for i, item in enumerate(value)
-        if not (isinstance(item, str) and SLUG_RE.match(item))
-    ]
-    if problems:
-        raise ValueError("; ".join(problems))
+    return value
+
+
+def _id(value: Any) -> str:
+    if not (isinstance(value, str) and SLUG_RE.match(value)):
+        raise ValueError(f"Expected a lowercase id like 'vladimir-putin' but received {_describe(value)}")
+    return value
+
+
+def _unique_ids(value: list[str]) -> list[str]:
     duplicates = sorted({item for item in value if value.count(item) > 1})
     if duplicates:
         raise ValueError(f"Expected each id once but received {', '.join(duplicates)} twice")
@@ -124,20 +130,14 @@ def _line(value: Any) -> str:
     return value
 
 
-def _str_list(value: Any) -> list[str]:
+def _str_list(value: Any) -> list[Any]:
+    """Nothing is an empty list; anything but a list is refused. Each item is a ``_line``, so that
+    an error names its item (``aliases[1]``)."""
     if value is None or value == "":
         return []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+    if not isinstance(value, list):
         raise ValueError(f"Expected a list of names but received {_describe(value)}")
-    problems = []
-    for index, item in enumerate(value):
-        try:
-            _line(item)
-        except ValueError as exc:
-            problems.append(f"item {index + 1}: {exc}")
-    if problems:
-        raise ValueError("; ".join(problems))
-    return [v.strip() for v in value]
+    return value
 
 
 URL_SCHEMES = ("http", "https")
@@ -176,8 +176,8 @@ Text = Annotated[str, BeforeValidator(_text)]
 Line = Annotated[str, BeforeValidator(_line)]
 Date = Annotated[dt.date, BeforeValidator(iso_date)]
 Flag = Annotated[bool, BeforeValidator(_bool)]
-IdList = Annotated[list[str], BeforeValidator(_id_list)]
-NameList = Annotated[list[str], BeforeValidator(_str_list)]
+IdList = Annotated[list[Annotated[str, BeforeValidator(_id)]], BeforeValidator(_id_list), AfterValidator(_unique_ids)]
+NameList = Annotated[list[Line], BeforeValidator(_str_list)]
 Url = Annotated[str, BeforeValidator(_url)]
 
 
@@ -327,16 +327,111 @@ class VocabularyEntry(Strict):
         return value
 
 
-def explain(error: ValidationError) -> list[tuple[tuple[str | int, ...], str]]:
-    """Turn pydantic's errors into (field path, message) pairs in our phrasing."""
+def field_path(loc: tuple[str | int, ...] | list[str | int]) -> str:
+    """A field's path as every message writes it: ``summary``, ``source.url``, ``actors[0]``,
+    ``roles[0].from`` (list items counted from 0, as in the YAML language server's messages)."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# Field names people write for a field of another name (from other site generators and feeds).
+FIELD_SYNONYMS = {
+    "tags": "topics",
+    "tag": "topics",
+    "categories": "topics",
+    "category": "topics",
+    "keywords": "topics",
+    "subjects": "topics",
+    "people": "actors",
+    "persons": "actors",
+    "organizations": "actors",
+    "organisations": "actors",
+    "locations": "places",
+    "location": "places",
+    "countries": "places",
+    "description": "summary",
+    "excerpt": "summary",
+    "abstract": "summary",
+    "subtitle": "summary",
+    "dek": "summary",
+    "headline": "title",
+    "published": "date",
+    "modified": "updated",
+    "type": "kind",
+    "names": "aliases",
+    "qid": "wikidata",
+    "start": "from",
+    "since": "from",
+    "end": "to",
+    "until": "to",
+    "link": "url",
+    "licence": "license",
+    "publisher": "name",
+    "authors": "author",
+}
+
+
+def _fields(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields by the name written in YAML (``from``, not ``start``)."""
+    return {(info.alias or name): info for name, info in model.model_fields.items()}
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _model_at(model: type[BaseModel] | None, loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model whose field the last part of ``loc`` is, followed from ``model``."""
+    for part in loc[:-1]:
+        if model is None:
+            return None
+        if isinstance(part, str):
+            info = _fields(model).get(part)
+            model = _inner_model(info.annotation) if info is not None else None
+    return model
+
+
+def unknown_field_hint(name: str, model: type[BaseModel] | None) -> str:
+    """The hint for a field the model does not have: "did you mean" a synonym ('tags' -> 'topics'),
+    a field of one of its parts ('author' -> 'source.author') or a near spelling; else its fields."""
+    if model is None:
+        return ""
+    fields = _fields(model)
+    wanted = FIELD_SYNONYMS.get(name.lower(), name.lower())
+    guess = wanted if wanted in fields else None
+    for parent, info in fields.items():
+        inner = _inner_model(info.annotation)
+        if guess is None and inner is not None and wanted in _fields(inner):
+            guess = f"{parent}.{wanted}"
+    if guess is None:
+        close = difflib.get_close_matches(name.lower(), list(fields), n=1, cutoff=0.6)
+        guess = close[0] if close else None
+    if guess is not None:
+        return f"; did you mean {guess!r}?"
+    return f"; expected one of {', '.join(fields)}"
+
+
+def explain(error: ValidationError, model: type[BaseModel] | None = None) -> list[tuple[tuple[str | int, ...], str]]:
+    """Turn pydantic's errors into (field path, message) pairs in our phrasing. With the
+    ``model`` validated, an unknown field gets a did-you-mean (or the list of fields)."""
     out = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
         kind = item["type"]
+        parent = _model_at(model, loc) if loc else None
         if kind == "missing":
             message = "Required field is missing"
         elif kind == "extra_forbidden":
-            message = f"Unknown field (received {_describe(item.get('input'))})"
+            hint = unknown_field_hint(str(loc[-1]), parent) if loc else ""
+            message = f"Unknown field (received {_describe(item.get('input'))}){hint}"
         elif kind == "string_too_long":
             limit = item["ctx"]["max_length"]
             message = f"Expected at most {limit} characters but received {len(item['input'])}"

@@ -96,9 +96,28 @@ def load(text: str, first_line: int = 1) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else first_line
-        raise YamlError(f"Invalid YAML: {exc.problem or exc.context}", line) from None
+        hint = _quote_hint(text, mark.line, exc.problem or "") if mark else ""
+        raise YamlError(f"Invalid YAML: {exc.problem or exc.context}{hint}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"Invalid YAML: {exc}", first_line) from None
+
+
+# What YAML says when a plain value holds ": " or starts with a character that has a meaning
+# ("`", "@", "%"): the fix is to quote the value.
+_NEEDS_QUOTES = ("mapping values are not allowed here", "that cannot start any token")
+_KEY_VALUE_RE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w.-]*):[ \t]+(.+?)\s*$")
+
+
+def _quote_hint(text: str, index: int, problem: str) -> str:
+    """For a value that must be quoted: the line as it should be written."""
+    lines = text.split("\n")
+    match = (
+        _KEY_VALUE_RE.match(lines[index]) if any(p in problem for p in _NEEDS_QUOTES) and index < len(lines) else None
+    )
+    if match is None or match[3].startswith(("'", '"')):
+        return ""
+    quoted = '"' + match[3].replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"; put the value of {match[2]!r} in quotes: {match[2]}: {quoted}"
 
 
 class _Frame:
@@ -209,9 +228,9 @@ def _scalar(event: yaml.ScalarEvent, path: Path_, line: int) -> str | None:
     if found is None:
         return event.value
     bad = found.group()
-    items = [part for part in path if isinstance(part, int)]
-    field_name = ".".join(part for part in path if isinstance(part, str))
-    field_name += f" (item {items[-1] + 1})" if items else ""
+    field_name = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    if path and isinstance(path[0], int):  # an entry of a vocabulary file
+        field_name = f"entry {path[0] + 1}" + (f": {field_name.split('.', 1)[1]}" if len(path) > 1 else "")
     raise YamlError(
         f"{field_name + ': ' if field_name else ''}Expected text but found the "
         f"{'lone surrogate' if 0xD800 <= ord(bad) <= 0xDFFF else 'control character'} "

@@ -72,10 +72,11 @@ def test_unknown_id_fails_with_file_line_and_suggestion(archive, capsys):
     assert cli.main(["check", "--root", str(archive)]) == 1
     out = capsys.readouterr().out
     assert (
-        "articles/2025/2025-05-19-typo.md:5: error: actors: Expected an id from vocabulary/actors.yml "
-        "but received 'vladimir-puttin'; did you mean 'vladimir-putin'?" in out
+        "articles/2025/2025-05-19-typo.md:5: error: actors: Expected an id from articles/vocabulary/actors.yml "
+        "but received 'vladimir-puttin'; did you mean 'vladimir-putin'? A new actor needs an entry there "
+        '(id, name, description): python -m build_tools new --entry actors "Vladimir Puttin"' in out
     )
-    assert out.strip().endswith("1 error(s), 0 warning(s) in 1 file(s); 7 file(s) checked")
+    assert out.strip().endswith("7 file(s) checked: 1 error(s), 0 warning(s) in 1 file(s)")
 
 
 def test_clean_and_warnings_only_exit_0(archive, capsys):
@@ -162,7 +163,7 @@ def test_github_format_caps_annotations_and_lists_the_rest(archive, capsys):
         == "::error file=articles/2025/2025-05-01-bad.md,line=2,title=schema::summary: Required field is missing"
     )
     assert "articles/2025/2025-05-11-bad.md:2: error: summary: Required field is missing" in lines
-    assert lines[-1].startswith("::notice title=check::12 error(s), 0 warning(s) in 12 file(s)")
+    assert lines[-1].startswith("::notice title=check::18 file(s) checked: 12 error(s), 0 warning(s) in 12 file(s)")
     assert "2 more listed above as plain lines" in lines[-1]
 
 
@@ -200,14 +201,142 @@ def test_changed_since_reports_only_the_branch_files_as_github_annotations(archi
     out = capsys.readouterr().out.strip().split("\n")
     assert out == [
         "::error file=articles/2025/2025-05-19-new-bad.md,line=5,title=vocabulary-id::actors: Expected an id from "
-        "vocabulary/actors.yml but received 'vladimir-puttin'; did you mean 'vladimir-putin'?",
-        "::notice title=check::1 error(s), 0 warning(s) in 1 file(s); 1 file(s) checked",
+        "articles/vocabulary/actors.yml but received 'vladimir-puttin'; did you mean 'vladimir-putin'? A new actor "
+        'needs an entry there (id, name, description): python -m build_tools new --entry actors "Vladimir Puttin"',
+        "::notice title=check::1 file(s) checked: 1 error(s), 0 warning(s) in 1 file(s)",
     ]
     # Nothing changed since the branch itself: clean. A bad ref: could not run.
     assert cli.main(["check", "--root", str(archive), "--changed-since", "HEAD"]) == 0
     assert "no problems; 0 file(s) checked" in capsys.readouterr().out
     assert cli.main(["check", "--root", str(archive), "--changed-since", "no-such-branch"]) == 2
     assert "Expected a git branch, tag or commit but received 'no-such-branch'" in capsys.readouterr().err
+
+
+def commit_all(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_changed_since_reports_only_the_added_entry_and_article(archive, capsys):
+    # On main: entries no article uses (one warning each in a whole run) and an old problem.
+    topics = archive / "articles/vocabulary/topics.yml"
+    topics.write_text(topics.read_text() + "- id: elections\n  name: Elections\n  description: Votes.\n")
+    write(archive, "articles/2025/2025-04-01-old.md", article_text("title: Old\ndate: 2025-04-01", "## A\n\nText.\n"))
+    git(archive, "init", "-q", "-b", "main")
+    commit_all(archive, "main")
+    git(archive, "checkout", "-q", "-b", "add-ada")
+    # The branch: one half-written entry (inserted before others, whose lines move) and one article using it.
+    actors = archive / "articles/vocabulary/actors.yml"
+    half = "- id: ada-lovelace\n  name: Ada Lovelace\n  kind: person\n"
+    actors.write_text("# People and bodies.\n" + half + actors.read_text())
+    write(
+        archive,
+        "articles/2025/2025-05-19-ada.md",
+        article_text(
+            "title: Ada\ndate: 2025-05-19\nsummary: S.\nactors: [ada-lovelace]\ntags: [sanctions]",
+            "## A\n\nSee [the sanctions](/articles/2024/sanctions-explained/).\n",
+        ),
+    )
+    commit_all(archive, "add an entry and an article")
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "main"]) == 1
+    assert capsys.readouterr().out.split("\n") == [
+        "articles/2025/2025-05-19-ada.md:6: error: tags: Unknown field (received a list); did you mean 'topics'?",
+        "articles/vocabulary/actors.yml:2: error: entry 'ada-lovelace': description: Required field is missing",
+        "2 file(s) checked: 2 error(s), 0 warning(s) in 2 file(s)",
+        "",
+    ]
+    # Finished: the link's problem shows once the frontmatter is valid; the entry is used, so no warning at all.
+    actors.write_text(actors.read_text().replace(half, half + "  description: Mathematician.\n"))
+    article = archive / "articles/2025/2025-05-19-ada.md"
+    article.write_text(article.read_text().replace("tags:", "topics:"))
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "main"]) == 1
+    assert capsys.readouterr().out.split("\n")[1:] == ["2 file(s) checked: 1 error(s), 0 warning(s) in 1 file(s)", ""]
+    article.write_text(
+        article.read_text().replace("(/articles/2024/sanctions-explained/)", "(../2024/sanctions-explained.md)")
+    )
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "main"]) == 0
+    assert capsys.readouterr().out == "check: no problems; 2 file(s) checked\n"
+    # An entry the branch edits is the branch's: its unused warning shows; the other unused ones do not.
+    topics.write_text(topics.read_text().replace("description: Votes.", "description: Elections and votes."))
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "main"]) == 0
+    assert capsys.readouterr().out.split("\n")[0] == (
+        "articles/vocabulary/topics.yml:9: warning: entry 'elections': Expected at least one article to use it "
+        "but received none"
+    )
+    # Named on the command line besides, a file is checked whole: the untouched entry's warning shows.
+    topics.write_text(topics.read_text().replace("description: Elections and votes.", "description: Votes."))
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "main", "--no-unused"]) == 0
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "main", "articles/vocabulary/topics.yml"]) == 0
+    assert "articles/vocabulary/topics.yml:9: warning: entry 'elections'" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_changed_since_reports_a_name_the_new_entry_takes_from_an_old_one(archive, capsys):
+    git(archive, "init", "-q", "-b", "main")
+    commit_all(archive, "main")
+    actors = archive / "articles/vocabulary/actors.yml"
+    # The new entry comes first, so the old entry after it is the one whose alias is reported.
+    actors.write_text("- id: putin-twin\n  name: Putin\n  description: D.\n" + actors.read_text())
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "main", "--no-unused"]) == 1
+    assert capsys.readouterr().out.split("\n")[0] == (
+        "articles/vocabulary/actors.yml:7: error: entry 'vladimir-putin': aliases[0]: Expected a name no other "
+        "entry claims but received 'Putin', already a name or alias of 'putin-twin' (line 1)"
+    )
+
+
+def test_a_half_written_entry_is_reported_with_the_article_that_uses_it(archive, capsys):
+    actors = archive / "articles/vocabulary/actors.yml"
+    actors.write_text(actors.read_text() + "- id: ada-lovelace\n  name: Ada Lovelace\n")
+    write(
+        archive,
+        "articles/2025/2025-05-19-ada.md",
+        article_text("title: Ada\ndate: 2025-05-19\nsummary: S.\nactors: [ada-lovelace]", "## A\n\nText.\n"),
+    )
+    # The id is known (no "unknown id" on the article); the entry's error is what keeps it off the site.
+    assert cli.main(["check", "--root", str(archive), "articles/2025/2025-05-19-ada.md"]) == 1
+    assert capsys.readouterr().out.split("\n") == [
+        "articles/vocabulary/actors.yml:36: error: entry 'ada-lovelace': description: Required field is missing",
+        "1 file(s) checked: 1 error(s), 0 warning(s) in 1 file(s)",
+        "",
+    ]
+
+
+def test_a_folder_counts_every_file_checked(archive, capsys):
+    for day in range(1, 7):
+        write(
+            archive,
+            f"articles/2021/2021-03-0{day}-day-{day}.md",
+            article_text(f"title: Day {day}\ndate: 2021-03-0{day}\nsummary: S.", "## A\n\nText.\n"),
+        )
+    assert cli.main(["check", "--root", str(archive), "articles/2021"]) == 0
+    assert capsys.readouterr().out == "check: no problems; 6 file(s) checked\n"
+    (archive / "articles/2021/2021-03-01-day-1.md").write_text("---\ntitle: x\n---\n")
+    assert cli.main(["check", "--root", str(archive), "articles/2021/"]) == 1
+    assert capsys.readouterr().out.strip().endswith("6 file(s) checked: 2 error(s), 0 warning(s) in 1 file(s)")
+
+
+def test_a_name_in_place_of_an_id_gets_the_id_from_the_real_vocabulary(tmp_path, monkeypatch, capsys):
+    root = make_archive(tmp_path / "archive", articles={})
+    for name in ("actors", "topics", "places"):
+        shutil.copy(REPO / f"articles/vocabulary/{name}.yml", root / f"articles/vocabulary/{name}.yml")
+    write(
+        root,
+        "articles/2025/2025-05-19-names.md",
+        article_text(
+            "title: T\ndate: 2025-05-19\nsummary: S.\nactors: [Hamas]\nplaces: [Gaza Strip]", "## A\n\nText.\n"
+        ),
+    )
+    monkeypatch.chdir(root)
+    assert cli.main(["check", "articles/2025/2025-05-19-names.md"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "articles/2025/2025-05-19-names.md:5: error: actors[0]: Expected a lowercase id like 'vladimir-putin' but "
+        "received 'Hamas'; did you mean 'hamas'?" in out
+    )
+    assert (
+        "places[0]: Expected a lowercase id like 'vladimir-putin' but received 'Gaza Strip'; did you mean 'gaza" in out
+    )
 
 
 def test_changed_since_outside_git_exits_2(archive, capsys):

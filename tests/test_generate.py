@@ -87,17 +87,18 @@ def test_bad_input_lists_every_error_and_leaves_docs_unchanged(golden_archive, c
         in err
     )
     assert (
-        "2025-06-05-unknown-actor.md:5: error: actors: Expected an id from vocabulary/actors.yml "
+        "2025-06-05-unknown-actor.md:5: error: actors: Expected an id from articles/vocabulary/actors.yml "
         "but received 'vladimir-puttin'; did you mean 'vladimir-putin'?" in err
     )
     both = [line for line in err.splitlines() if "2025-06-06-bad-date-and-place.md" in line]
     assert both == [
         "articles/2025/2025-06-06-bad-date-and-place.md:3: error: date: Expected a date like 2025-05-19 "
         "but received '06/06/25'",
-        "articles/2025/2025-06-06-bad-date-and-place.md:5: error: actors: item 1: expected a lowercase id "
-        "like 'vladimir-putin' but received 'Vladimir Putin'",
+        "articles/2025/2025-06-06-bad-date-and-place.md:5: error: actors[0]: Expected a lowercase id "
+        "like 'vladimir-putin' but received 'Vladimir Putin'; did you mean 'vladimir-putin'?",
         "articles/2025/2025-06-06-bad-date-and-place.md:6: error: places: Expected an id from "
-        "vocabulary/places.yml but received 'rusia'; did you mean 'russia'?",
+        "articles/vocabulary/places.yml but received 'rusia'; did you mean 'russia'? A new place needs an entry "
+        'there (id, name, description): python -m build_tools new --entry places "Rusia"',
     ]
     assert "Traceback" not in err
     assert snapshot(golden_archive / "docs") == before

@@ -78,7 +78,7 @@ def test_write_new_is_atomic_and_refuses_existing_files(tmp_path):
         (["new", "x" * 201], "new: title: Expected at most 200 characters but received 201"),
         (
             ["new", "— ? —"],
-            "new: Expected a title with Latin letters or digits to make a slug from but received '— ? —'; pass --slug",
+            "new: Expected a title with letters or digits to make a slug from but received '— ? —'; pass --slug",
         ),
         (
             ["new", "T", "--slug", "Bad Slug"],
@@ -111,6 +111,21 @@ def test_the_unfilled_template_fails_check_and_says_what_to_fill(archive, capsys
     assert "articles/2025/2025-05-20-talks.md:10: error: source.name: Expected text but received an empty value" in out
 
 
+def test_the_sample_body_fails_check_once_the_frontmatter_is_filled_in(archive, capsys):
+    # The sample heading and sentence are valid Markdown: without the placeholder rule they would be published.
+    assert cli.main(["new", "Talks", "--date", "2025-05-20"]) == 0
+    path = archive / capsys.readouterr().out.strip()
+    text = path.read_text("utf-8").replace('summary: ""', "summary: Delegations met.")
+    path.write_text(text.replace('  name: ""', "  name: Example News"), encoding="utf-8")
+    assert cli.main(["check", "articles/2025/2025-05-20-talks.md"]) == 1
+    assert capsys.readouterr().out.split("\n")[:2] == [
+        "articles/2025/2025-05-20-talks.md:19: error: placeholder: Expected your own text but received "
+        "'## A first section heading', which `new` wrote as a placeholder; replace it",
+        "articles/2025/2025-05-20-talks.md:21: error: placeholder: Expected your own text but received "
+        "'Write the explainer in Markdown, in ## and ### sections.', which `new` wrote as a placeholder; replace it",
+    ]
+
+
 def test_a_filled_in_article_passes_check_and_is_published(archive, capsys):
     copy_site_config(archive)
     assert cli.main(["new", "Talks resume in Istanbul", "--date", "2025-05-20"]) == 0
@@ -119,6 +134,8 @@ def test_a_filled_in_article_passes_check_and_is_published(archive, capsys):
     text = text.replace('summary: ""', "summary: Delegations met again after three years.")
     text = text.replace("actors: []", "actors: [vladimir-putin]").replace("places: []", "places: [russia, ukraine]")
     text = text.replace('  name: ""', "  name: Example News").replace("  url:  ", "  url: https://example.org/istanbul")
+    text = text.replace("## A first section heading", "## Where they met")
+    text = text.replace("Write the explainer in Markdown, in ## and ### sections.", "Delegations met in Istanbul.")
     path.write_text(text, encoding="utf-8")
     assert cli.main(["check", str(path.relative_to(archive))]) == 0
     assert cli.main(["build", "--root", str(archive)]) == 0
@@ -129,3 +146,151 @@ def test_a_filled_in_article_passes_check_and_is_published(archive, capsys):
 def test_template_lists_every_schema_field():
     front, _, _ = split_frontmatter(template("T", dt.date(2025, 1, 1)))
     assert set(load(front).data) == set(ArticleMeta.model_fields)
+
+
+# -- new --entry KIND "Name": a vocabulary entry ------------------------------------------------
+
+ACTORS = """\
+# Actors, grouped by kind, alphabetical by name within a group.
+
+# --- People
+- id: ada-lovelace
+  name: Ada Lovelace
+  kind: person
+  aliases: [Lovelace]   # a comment the file keeps
+  description: Mathematician.
+- id: vladimir-putin
+  name: Vladimir Putin
+  kind: person
+  aliases: ['Putin']
+  description: President of Russia.
+
+# --- Parties
+- id: labour-party
+  name: Labour Party
+  kind: party
+  description: A party.
+- id: workers-party
+  name: Workers' Party
+  kind: party
+  description: Another party.
+"""
+
+
+@pytest.fixture
+def vocabulary(archive: Path) -> Path:
+    path = archive / "articles/vocabulary/actors.yml"
+    path.write_text(ACTORS, encoding="utf-8")
+    return path
+
+
+def test_entry_is_inserted_in_its_place_and_nothing_else_changes(vocabulary, capsys):
+    assert cli.main(["new", "--entry", "actors", "Charles  Babbage"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "articles/vocabulary/actors.yml:9: added entry 'charles-babbage', kind 'person' (proposed: check it); "
+        "write its description, tag an article with it, then run: python -m build_tools check --changed-since main"
+    )
+    text = vocabulary.read_text("utf-8")
+    lines = text.split("\n")
+    assert lines[8:14] == [
+        "- id: charles-babbage",
+        "  name: Charles Babbage",
+        "  kind: person                     # proposed from the name, check it: person, organization, government, "
+        "agency, legislature, court, party, company, armed-group",
+        "  aliases: []                      # other names and spellings the articles use, as a list",
+        '  description: ""                  # REQUIRED: one sentence saying who or what it is',
+        "  wikidata:                        # optional: its Wikidata id, e.g. Q7747",
+    ]
+    assert "\n".join(lines[:8] + lines[14:]) == ACTORS  # every other byte as it was, comments and quotes too
+    # A party goes among the parties (its kind from the entries whose names end the same), after the last.
+    assert cli.main(["new", "--entry", "actors", "Green Party"]) == 0
+    assert "actors.yml:22: added entry 'green-party', kind 'party'" in capsys.readouterr().out
+    assert cli.main(["new", "--entry", "actors", "Zeta Party"]) == 0
+    assert "actors.yml:36: added entry 'zeta-party', kind 'party'" in capsys.readouterr().out
+    ids = [line for line in vocabulary.read_text("utf-8").split("\n") if line.startswith(("- id:", "# "))]
+    assert ids == [
+        "# Actors, grouped by kind, alphabetical by name within a group.",
+        "# --- People",
+        "- id: ada-lovelace",
+        "- id: charles-babbage",
+        "- id: vladimir-putin",
+        "# --- Parties",
+        "- id: green-party",
+        "- id: labour-party",
+        "- id: workers-party",
+        "- id: zeta-party",
+    ]
+    assert vocabulary.read_text("utf-8").endswith(
+        "  wikidata:                        # optional: its Wikidata id, e.g. Q7747\n"
+    )
+
+
+def test_the_new_entry_fails_check_until_its_description_is_written(vocabulary, capsys):
+    assert cli.main(["new", "--entry", "actors", "Charles Babbage"]) == 0
+    capsys.readouterr()
+    assert cli.main(["check", "articles/vocabulary/actors.yml"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "articles/vocabulary/actors.yml:13: error: entry 'charles-babbage': description: Expected text but received "
+        "an empty value" in out
+    )
+    text = vocabulary.read_text("utf-8").replace('description: ""', "description: Mathematician and engineer.")
+    vocabulary.write_text(text, encoding="utf-8")
+    assert cli.main(["check", "articles/vocabulary/actors.yml"]) == 0  # warnings only: entries no article uses
+    assert "entry 'charles-babbage': Expected at least one article to use it" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["new", "--entry", "actors", "Ada Lovelace"],
+            "new: Expected a new id but 'ada-lovelace' is already an entry of articles/vocabulary/actors.yml "
+            "(line 4); nothing written (pass --id to choose another)",
+        ),
+        (
+            ["new", "--entry", "actors", "PUTIN"],
+            "new: Expected a new name but 'PUTIN' is already a name or alias of 'vladimir-putin' "
+            "(articles/vocabulary/actors.yml:9); nothing written",
+        ),
+        (
+            ["new", "--entry", "actors", "Someone", "--id", "Some One"],
+            "new: --id: Expected a lowercase ASCII slug like 'united-nations' but received 'Some One'",
+        ),
+        (
+            ["new", "--entry", "actors", "Someone", "--date", "2025-01-01"],
+            "new: --entry: Expected no --date or --slug (an entry has neither)",
+        ),
+        (
+            ["new", "Someone", "--id", "someone"],
+            "new: --id: Expected --entry KIND with it (the id of a new vocabulary entry)",
+        ),
+        (["new", "--entry", "actors", "  "], "new: name: Expected the entry's name but received nothing"),
+        (
+            ["new", "--entry", "actors", "Ada\u200bLovelace", "--id", "ada-2"],
+            "new: name: Expected visible text but received the zero-width character U+200B at character 4; "
+            "nothing written to articles/vocabulary/actors.yml",
+        ),
+    ],
+)
+def test_entry_refusals_write_nothing(vocabulary, capsys, argv, message):
+    assert cli.main(argv) == 1
+    assert capsys.readouterr().err.strip() == message
+    assert vocabulary.read_text("utf-8") == ACTORS
+
+
+def test_entry_with_its_own_id_in_a_file_without_kinds_keeps_crlf(archive, capsys):
+    places = archive / "articles/vocabulary/places.yml"
+    places.write_bytes(b"# Places\r\n- id: russia\r\n  name: Russia\r\n  description: Country.")  # no final newline
+    assert cli.main(["new", "--entry", "places", "\u0141\u00f3d\u017a: city", "--id", "lodz"]) == 0
+    assert capsys.readouterr().out.startswith("articles/vocabulary/places.yml:5: added entry 'lodz'; write")
+    assert places.read_bytes().split(b"\r\n")[:6] == [
+        b"# Places",
+        b"- id: russia",
+        b"  name: Russia",
+        b"  description: Country.",
+        b"- id: lodz",
+        '  name: "\u0141\u00f3d\u017a: city"'.encode(),  # quoted: a plain value cannot hold ": "
+    ]
+    assert b"\n" not in places.read_bytes().replace(b"\r\n", b"")
+    assert b"kind:" not in places.read_bytes()  # only actors have a kind

@@ -46,7 +46,11 @@ def test_valid_article_reads(tmp_path):
         (GOOD.replace("2025-05-19", "2025-02-30"), "3: date: Expected a real calendar date but received '2025-02-30'"),
         (GOOD.replace("2025-05-19", "3.10"), "3: date: Expected a date like 2025-05-19 but received '3.10'"),
         (GOOD + "draft: NO\n", "6: draft: Expected true or false but received 'NO'"),
-        (GOOD + "colour: blue\n", "6: colour: Unknown field (received 'blue')"),
+        (
+            GOOD + "colour: blue\n",
+            "6: colour: Unknown field (received 'blue'); expected one of title, date, summary, actors, topics, places, "
+            "source, updated, draft",
+        ),
         (GOOD.replace("A summary.", "x" * 301), "4: summary: Expected at most 300 characters but received 301"),
         (
             GOOD.replace("[vladimir-putin]", "Vladimir Putin"),

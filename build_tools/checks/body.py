@@ -249,3 +249,31 @@ def admonition_problems(article: Article) -> list[Problem]:
                 )
             )
     return problems
+
+
+def skipped_level_problems(article: Article) -> list[Problem]:
+    """A heading more than one level below the heading before it ('##' then '####'), or a first
+    heading below '##': screen readers and the table of contents present the outline by level, so
+    a skipped level reads as a missing section (rule ``heading-level``)."""
+    problems = []
+    level_before, line_before = 1, 0  # the page's title is its '#' heading
+    for _index, level, text, line in _headings(prose_lines(article.body, article.body_line)):
+        if level > level_before + 1:
+            wanted = "#" * (level_before + 1)
+            after = (
+                f"after the '{'#' * level_before} ' heading on line {line_before}"
+                if line_before
+                else "as the first heading"
+            )
+            problems.append(
+                Problem(
+                    article.shown,
+                    line,
+                    "warning",
+                    f"heading: Expected '{wanted} ' {after} (no level skipped) but received "
+                    f"{('#' * level + ' ' + text).strip()!r}",
+                    "heading-level",
+                )
+            )
+        level_before, line_before = level, line
+    return problems

@@ -8,7 +8,7 @@ import html
 import posixpath
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from rapidfuzz import process
 
@@ -202,6 +202,39 @@ def _link_message(target: str, page: str, ctx: Context, hints: list[int] | None 
     return _internal_link_problem(target, page, ctx, hints)
 
 
+# Why a link from the site's root is refused: it is what the address bar shows, and it works on the
+# live site only when that is served at the root of its host.
+ROOT_LINK_REASON = "a link from the site's root, which breaks in previews (/pr-<n>/) and on a project site (/<repo>/)"
+
+
+def _page_of(path: str, ctx: Context) -> str | None:
+    """The page (docs-relative ``.md`` or file) a site-relative path names, or None."""
+    resolved = posixpath.normpath(path) if path.strip("/") else "."
+    if resolved.startswith(".."):
+        return None
+    base = "" if resolved == "." else resolved
+    candidates = [base] if base.endswith(".md") or "." in posixpath.basename(base) else []
+    candidates += [f"{base}.md" if base else "index.md", posixpath.join(base, "index.md")]
+    return next((c for c in candidates if c in ctx.pages), None)
+
+
+def _root_link_message(target: str, parts: SplitResult, page: str, ctx: Context) -> str:
+    """A root-absolute link ('/articles/2025/x/', '/actors/nato/'): the relative link to write
+    instead, from the article's page to the page it names (MkDocs resolves ``.md`` links from the
+    page's source file and rewrites them for wherever the site is served). A path copied from a
+    preview or a project site ('/pr-12/articles/...') is recognised without its first folder."""
+    path = parts.path.lstrip("/")
+    found = _page_of(path, ctx)
+    if found is None and "/" in path.strip("/"):
+        found = _page_of(path.split("/", 1)[1], ctx)
+    if found is None:
+        return f"link: Expected a relative link to a page of this site but received {target!r}, {ROOT_LINK_REASON}; it matches no page"
+    wanted = posixpath.relpath(found, posixpath.dirname(page))
+    wanted += f"?{parts.query}" if parts.query else ""
+    wanted += f"#{parts.fragment}" if parts.fragment else ""
+    return f"link: Expected a relative link such as {wanted!r} but received {target!r}, {ROOT_LINK_REASON}"
+
+
 def _internal_link_problem(target: str, page: str, ctx: Context, hints: list[int] | None = None) -> str | None:
     """The problem of an internal link, or None; ``hints`` counts down the "did you mean" left."""
     parts = urlsplit(target)
@@ -209,8 +242,8 @@ def _internal_link_problem(target: str, page: str, ctx: Context, hints: list[int
         return None  # external, protocol-relative, or a fragment/query on this page
     path = parts.path
     if path.startswith("/"):
-        resolved = posixpath.normpath(path.lstrip("/")) if path.strip("/") else "."
-    elif path.endswith(".md"):  # MkDocs resolves .md links from the page's source file
+        return _root_link_message(target, parts, page, ctx)
+    if path.endswith(".md"):  # MkDocs resolves .md links from the page's source file
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
     else:  # the browser resolves other links from the page URL, one folder deeper
         resolved = posixpath.normpath(posixpath.join(page[:-3], path))

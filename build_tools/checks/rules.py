@@ -61,7 +61,18 @@ RULES: tuple[Rule, ...] = (
         "checks.body",
     ),
     Rule("empty-section", "warning", "a heading with no text before the next heading of its level", "checks.body"),
-    Rule("heading-level", "warning", "a `#` heading in the body (the title is the page's `#`)", "checks.body"),
+    Rule(
+        "heading-level",
+        "warning",
+        "a `#` heading in the body (the title is the page's `#`); a skipped level (`##` then `####`)",
+        "checks.body",
+    ),
+    Rule(
+        "placeholder",
+        "error",
+        "the sample heading and sentence `new` writes, still in the body",
+        "checks.placeholders",
+    ),
     Rule(
         "html",
         "error",
@@ -72,7 +83,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "link",
         "error",
-        "`javascript:`, `data:`, `vbscript:`, `file:` links; internal links to no page, a draft or a file name",
+        "`javascript:`, `data:`, `vbscript:`, `file:` links; internal links to no page, a draft or a file name, "
+        "or from the site's root (`/articles/…`: write the relative `.md` link it suggests)",
         "checks.links",
     ),
     Rule(

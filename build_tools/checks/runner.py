@@ -8,18 +8,21 @@ archive but only report on the selected files. Each ``Problem`` carries a ``rule
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..layout import Project
 from ..problems import Problem, display_path
 from ..readers import Article, Vocabulary, discover, read_article, read_vocabulary, unknown_id_problems
-from .body import admonition_problems, attribute_list_problems, body_problems
+from ..yamlsafe import YamlError, decode_text
+from .body import admonition_problems, attribute_list_problems, body_problems, skipped_level_problems
 from .duplicates import duplicate_slug_problems, duplicate_source_problems, near_duplicate_problems
 from .links import index_pages, link_problems
 from .mentions import untagged_mention_problems
-from .selection import CheckError, file_key, selected_files
-from .stale import stale_title_problems, terms
+from .placeholders import placeholder_problems
+from .selection import CheckError, EntryFilter, entry_spans, file_key, selected_files
+from .stale import Term, stale_title_problems, terms
 from .vocabulary import vocabulary_lint
 
 __all__ = ["CheckError", "Context", "Report", "check", "run_checks"]
@@ -46,9 +49,11 @@ def run_checks(project: Project, paths: list[Path] | None = None) -> list[Proble
     return check(project, paths).problems
 
 
-def check(project: Project, paths: list[Path] | None = None) -> Report:
+def check(project: Project, paths: list[Path] | None = None, entries: dict[Path, EntryFilter] | None = None) -> Report:
     """Every problem of the given files (every article and vocabulary file when None), and how
-    many of them were read and checked (a skipped symbolic link is reported, not counted)."""
+    many of them were read and checked (a skipped symbolic link is reported, not counted).
+    ``entries`` narrows a vocabulary file to the entries a change added or edited
+    (``selection.changed_since``): an entry nobody touched is not reported, used or not."""
     if not project.articles.is_dir():
         raise CheckError(f"Expected an articles/ folder in {project.root} but found none")
     selected = None if paths is None else selected_files(project, paths)
@@ -76,28 +81,72 @@ def check(project: Project, paths: list[Path] | None = None) -> Report:
     known_terms = terms(vocabulary)
     for article in articles:
         key = file_key(article.path)
-        if selected is not None and key not in selected:
-            continue
-        by_path[key] += unknown_id_problems(article, vocabulary)
-        by_path[key] += body_problems(article)
-        by_path[key] += attribute_list_problems(article) + admonition_problems(article)
-        by_path[key] += link_problems(article, ctx)
-        by_path[key] += stale_title_problems(article, vocabulary, known_terms)
-        by_path[key] += untagged_mention_problems(article, vocabulary)
+        if selected is None or key in selected:
+            by_path[key] += article_problems(article, ctx, known_terms)
     for article, problem in (
         duplicate_slug_problems(articles) + duplicate_source_problems(articles) + near_duplicate_problems(articles)
     ):
         by_path[file_key(article.path)].append(problem)
-    for kind, problem in vocabulary_lint(vocabulary, articles, project.root):
+    about: dict[Problem, tuple[str, ...]] = {}  # the entries a vocabulary problem is about
+    for kind, problem, ids in vocabulary_lint(vocabulary, articles, project.root):
         by_path[vocabulary_files[kind]].append(problem)
+        about[problem] = ids
 
+    used_broken = _used_broken_entries(vocabulary, articles, selected)
     reported: list[Problem] = []
     for path, problems in by_path.items():
         in_scope = selected is None or path in selected
+        narrowed = (entries or {}).get(path)
         # A vocabulary that cannot be read makes every article's ids look unknown: always say so.
         is_broken_vocabulary = path in vocabulary_files.values() or path == project.vocabulary.resolve()
+        broken_lines = used_broken.get(path)
         reported += [
-            p for p in problems if in_scope or (is_broken_vocabulary and p.severity == "error" and p.rule == "schema")
+            p
+            for p in problems
+            if (in_scope and (narrowed is None or narrowed.reports(p.line, about.get(p, ()))))
+            or (is_broken_vocabulary and p.severity == "error" and p.rule == "schema")
+            or (broken_lines is not None and p.severity == "error" and broken_lines(p.line))
         ]
     checked = len(read if selected is None else read & selected)
     return Report(sorted(set(reported)), checked)
+
+
+def article_problems(article: Article, ctx: Context, known_terms: list[Term]) -> list[Problem]:
+    """The problems of one article that was read: the rules about the article alone."""
+    vocabulary = ctx.vocabulary
+    return (
+        unknown_id_problems(article, vocabulary)
+        + body_problems(article)
+        + skipped_level_problems(article)
+        + placeholder_problems(article)
+        + attribute_list_problems(article)
+        + admonition_problems(article)
+        + link_problems(article, ctx)
+        + stale_title_problems(article, vocabulary, known_terms)
+        + untagged_mention_problems(article, vocabulary)
+    )
+
+
+def _used_broken_entries(
+    vocabulary: Vocabulary, articles: list[Article], selected: set[Path] | None
+) -> dict[Path, Callable[[int], bool]]:
+    """For each vocabulary file: whether a line is inside an entry that has errors and that a
+    selected article uses. Its id is known, so the article is not told it is unknown; the entry's
+    errors are what keeps the article from being published, so they are reported with it."""
+    wanted: dict[Path, set[int]] = defaultdict(set)
+    for article in articles:
+        if selected is not None and file_key(article.path) in selected:
+            for kind in vocabulary.files:
+                for entry_id in article.ids(kind):
+                    line = vocabulary.broken.get((kind, entry_id))
+                    if line is not None:
+                        wanted[file_key(vocabulary.files[kind])].add(line)
+    out = {}
+    for path, starts in wanted.items():
+        try:
+            spans = entry_spans(decode_text(path.read_bytes())) or []
+        except (OSError, YamlError):
+            continue
+        lines = {line for span in spans if span.start in starts for line in range(span.start, span.end + 1)}
+        out[path] = lines.__contains__
+    return out

@@ -45,8 +45,12 @@ def skeleton(label: str) -> str:
     return " ".join(re.sub(r"[^\w\s]|_", " ", text).split())
 
 
-def vocabulary_lint(vocabulary: Vocabulary, articles: list[Article], root: Path) -> list[tuple[str, Problem]]:
-    """Every problem of the vocabulary, with the kind of entry whose file it is in."""
+def vocabulary_lint(
+    vocabulary: Vocabulary, articles: list[Article], root: Path
+) -> list[tuple[str, Problem, tuple[str, ...]]]:
+    """Every problem of the vocabulary, with the kind of entry whose file it is in and the ids of
+    the entries it is about (two for a name claimed twice: ``check --changed-since`` reports it
+    when either entry is new)."""
     out = []
     used = {(kind, i) for article in articles for kind in ENTITY_KINDS for i in article.ids(kind)}
     for kind in ENTITY_KINDS:
@@ -64,7 +68,10 @@ def vocabulary_lint(vocabulary: Vocabulary, articles: list[Article], root: Path)
             problems = []
             for field_name, label, line in labels:
                 problems += _mixed_script_problems(entry, field_name, label, shown, line)
-                problems += _claim_problems(vocabulary, kind, entry, (field_name, label, line), shown, claimed)
+                for problem, owner in _claim_problems(
+                    vocabulary, kind, entry, (field_name, label, line), shown, claimed
+                ):
+                    out.append((kind, problem, (entry.id, owner)))
             problems += _role_problems(entry, shown, where, start)
             if (kind, entry.id) not in used:
                 problems.append(
@@ -76,7 +83,7 @@ def vocabulary_lint(vocabulary: Vocabulary, articles: list[Article], root: Path)
                         "unused-entry",
                     )
                 )
-            out += [(kind, problem) for problem in problems]
+            out += [(kind, problem, (entry.id,)) for problem in problems]
     return out
 
 
@@ -106,9 +113,9 @@ def _claim_problems(
     labelled: tuple[str, str, int],
     shown: str,
     claimed: dict[str, tuple[str, str]],
-) -> list[Problem]:
-    """A name or alias (field, label, line) another entry of the kind already claims; else
-    the label is claimed for this entry."""
+) -> list[tuple[Problem, str]]:
+    """A name or alias (field, label, line) another entry of the kind already claims, with that
+    entry's id; else the label is claimed for this entry."""
     field_name, label, line = labelled
     key = skeleton(label)
     if not key:
@@ -120,13 +127,16 @@ def _claim_problems(
     same = unicodedata.normalize("NFKC", owner[1]).casefold() == unicodedata.normalize("NFKC", label).casefold()
     reason = "already a name or alias of" if same else f"which normalises to {key!r} like {owner[1]!r} of"
     return [
-        Problem(
-            shown,
-            line,
-            "error",
-            f"entry {entry.id!r}: {field_name}: Expected a name no other entry claims but received "
-            f"{label!r}, {reason} {owner[0]!r} (line {first_line})",
-            "vocabulary",
+        (
+            Problem(
+                shown,
+                line,
+                "error",
+                f"entry {entry.id!r}: {field_name}: Expected a name no other entry claims but received "
+                f"{label!r}, {reason} {owner[0]!r} (line {first_line})",
+                "vocabulary",
+            ),
+            owner[0],
         )
     ]
 

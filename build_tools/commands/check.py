@@ -46,7 +46,7 @@ from pathlib import Path
 
 from ..checks.rules import RULES, text_table
 from ..checks.runner import check
-from ..checks.selection import CheckError, changed_files
+from ..checks.selection import CheckError, changed_since, file_key
 from ..problems import Problem
 from . import add_root, project_of
 
@@ -71,7 +71,8 @@ def register(subparsers) -> None:
         "--changed-since",
         metavar="REF",
         help="check only the articles and vocabulary files added or changed since this git ref "
-        "(branch, tag or commit; compared with its merge base, uncommitted files included)",
+        "(branch, tag or commit; compared with its merge base, uncommitted files included); in a "
+        "vocabulary file, only the entries added or edited",
     )
     parser.add_argument(
         "--format", choices=("text", "github", "json"), default="text", help="output format (default: text)"
@@ -108,13 +109,17 @@ def _run(args: argparse.Namespace) -> int:
     if args.list_rules:
         return list_rules(args.format)
     project = project_of(args)
+    entries = None
     if args.changed_since is not None:
-        paths = changed_files(project, args.changed_since) + list(args.paths)
+        changed, entries = changed_since(project, args.changed_since)
+        paths = changed + list(args.paths)
         if not paths:
             return emit(args.format, [], 0)
+        given = {file_key(Path.cwd() / path) for path in args.paths}
+        entries = {path: narrowed for path, narrowed in entries.items() if path not in given}
     else:
         paths = list(args.paths) or None
-    result = check(project, paths)
+    result = check(project, paths, entries)
     problems, checked = result.problems, result.checked
     if args.no_unused:
         problems = [p for p in problems if p.rule != UNUSED_RULE]
@@ -156,7 +161,7 @@ def emit(form: str, problems: list[Problem], checked: int, stream=None) -> int:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     files = len({p.path for p in problems})
-    summary = f"{errors} error(s), {warnings} warning(s) in {files} file(s); {checked} file(s) checked"
+    summary = f"{checked} file(s) checked: {errors} error(s), {warnings} warning(s) in {files} file(s)"
     unused = sum(p.rule == UNUSED_RULE for p in problems)
     if unused:
         summary += f" ({unused} of the warnings: vocabulary entries no article uses; --no-unused leaves them out)"

@@ -1,4 +1,11 @@
-"""``new``: start an article file with every field of the schema present and explained."""
+"""``new``: start an article file with every field of the schema present and explained, or
+(``--entry KIND``) a vocabulary entry in ``articles/vocabulary/<kind>.yml``.
+
+An entry is inserted as text, so the rest of the file stays byte for byte as it was (comments,
+order, quoting): in a file sorted by name, at its place by name (in actors.yml, among the entries
+of its proposed ``kind``); in any other file, at the end. Its id is made from the name like an
+article's slug, its ``kind`` (actors) proposed from the entries whose names end with the same
+word, and its description left empty, which ``check`` reports until it is written."""
 
 from __future__ import annotations
 
@@ -9,11 +16,13 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from ..layout import ARTICLE_FILENAME_RE, ARTICLES_DIR, KINDS, VOCABULARY_DIR, article_source
+from ..checks.placeholders import HEADING, INSTRUCTION
+from ..layout import ARTICLE_FILENAME_RE, ARTICLES_DIR, ENTITY_KINDS, KINDS, VOCABULARY_DIR, article_source
 from ..problems import display_path
 from ..schema import SLUG_RE, TITLE_MAX, ArticleMeta, Source, iso_date, slugify  # noqa: F401 (slugify re-exported)
 from ..writers import write_atomic
 from . import add_root, project_of
+from .new_entry import EntryError, add_entry
 
 # Shown after each field; every field of ArticleMeta and Source must be here (tests check it).
 COMMENTS = {
@@ -39,13 +48,25 @@ COMMENTS = {
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "new",
-        help="create articles/<YYYY>/<YYYY-MM-DD>-<slug>.md with every field ready to fill in",
+        help="create articles/<YYYY>/<YYYY-MM-DD>-<slug>.md with every field ready to fill in, "
+        "or (--entry KIND) a vocabulary entry",
         description="Create a new article file named from its date and title, with every field of "
-        "the schema present and commented, and print its path. Never overwrites a file.",
+        "the schema present and commented, and print its path. Never overwrites a file. With "
+        '--entry KIND "Name": add an entry to articles/vocabulary/<KIND>.yml (id made from the '
+        "name, proposed kind, fields to fill in), leaving the rest of the file as it is; refused "
+        "if the id or the name is already there.",
     )
-    parser.add_argument("title", help="the article's headline, in quotes")
+    parser.add_argument("title", help="the article's headline (with --entry: the entry's name), in quotes")
     parser.add_argument("--date", default=None, help="publication date YYYY-MM-DD (default: today)")
     parser.add_argument("--slug", default=None, help="URL slug (default: made from the title)")
+    parser.add_argument(
+        "--entry",
+        choices=ENTITY_KINDS,
+        metavar="KIND",
+        default=None,
+        help=f"add a vocabulary entry of this kind ({', '.join(ENTITY_KINDS)}) instead of an article",
+    )
+    parser.add_argument("--id", default=None, help="with --entry: the entry's id (default: made from the name)")
     add_root(parser)
     parser.set_defaults(func=run)
 
@@ -72,14 +93,7 @@ def template(title: str, date: dt.date) -> str:
             for sub in Source.model_fields:
                 value = '""' if sub == "name" else ""
                 lines.append("  " + _field_line(sub, value, COMMENTS[f"source.{sub}"]))
-    lines += [
-        "---",
-        "",
-        "## A first section heading",
-        "",
-        "Write the explainer in Markdown, in ## and ### sections.",
-        "",
-    ]
+    lines += ["---", "", HEADING, "", INSTRUCTION, ""]  # check reports both until they are replaced
     return "\n".join(lines)
 
 
@@ -90,6 +104,8 @@ def _field_line(name: str, value: str, comment: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     project = project_of(args)
+    if args.entry is not None or args.id is not None:
+        return run_entry(args, project)
     title = " ".join(args.title.split())
     if not title or any(unicodedata.category(c) == "Cc" for c in args.title.replace("\n", "").replace("\t", "")):
         print(f"new: title: Expected a headline but received {args.title!r}", file=sys.stderr)
@@ -106,8 +122,7 @@ def run(args: argparse.Namespace) -> int:
     if not SLUG_RE.match(slug):
         if args.slug is None:
             print(
-                f"new: Expected a title with Latin letters or digits to make a slug from but received {title!r}; "
-                "pass --slug",
+                f"new: Expected a title with letters or digits to make a slug from but received {title!r}; pass --slug",
                 file=sys.stderr,
             )
         else:
@@ -154,3 +169,25 @@ def _slug_of(path: Path) -> str | None:
 def write_new(path: Path, text: str) -> None:
     """Write a new file atomically; an existing file is never replaced (FileExistsError)."""
     write_atomic(path, text, replace=False)
+
+
+def run_entry(args: argparse.Namespace, project) -> int:
+    """``new --entry KIND "Name"``: print where the entry went and what is left to fill in."""
+    if args.entry is None:
+        print("new: --id: Expected --entry KIND with it (the id of a new vocabulary entry)", file=sys.stderr)
+        return 1
+    if args.date is not None or args.slug is not None:
+        print("new: --entry: Expected no --date or --slug (an entry has neither)", file=sys.stderr)
+        return 1
+    try:
+        added = add_entry(project.vocabulary, args.entry, args.title, args.id)
+    except EntryError as exc:
+        print(f"new: {exc}", file=sys.stderr)
+        return exc.status
+    shown = display_path(added.path, project.root)
+    kind = f", kind {added.kind!r} (proposed: check it)" if added.kind else ""
+    print(
+        f"{shown}:{added.line}: added entry {added.id!r}{kind}; write its description, tag an article "
+        "with it, then run: python -m build_tools check --changed-since main"
+    )
+    return 0
