@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -342,6 +343,35 @@ def test_a_name_in_place_of_an_id_gets_the_id_from_the_real_vocabulary(tmp_path,
 def test_changed_since_outside_git_exits_2(archive, capsys):
     assert cli.main(["check", "--root", str(archive), "--changed-since", "main"]) == 2
     assert "check: git" in capsys.readouterr().err
+
+
+def test_a_root_absolute_link_fails_check_and_the_strict_build_alike(archive, capsys):
+    """MkDocs warns on the link too (mkdocs.yml: validation.links.absolute_links: warn), so a strict
+    build stops at one that got past check; both propose the same relative link."""
+    from tests.conftest import copy_site_config
+
+    copy_site_config(archive)
+    write(
+        archive,
+        "articles/2025/2025-05-19-abs.md",
+        article_text(
+            "title: Abs\ndate: 2025-05-19\nsummary: S.", "## A\n\nSee [x](/articles/2024/sanctions-explained/).\n"
+        ),
+    )
+    assert cli.main(["check", "--root", str(archive)]) == 1
+    assert "Expected a relative link such as '../2024/sanctions-explained.md'" in capsys.readouterr().out
+    built = subprocess.run(
+        [sys.executable, "-m", "build_tools", "build", "--root", str(archive), "--jobs", "1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 1, built.stdout + built.stderr
+    assert (
+        "contains an absolute link '/articles/2024/sanctions-explained/', it was left as is. "
+        "Did you mean '../2024/sanctions-explained.md'?" in built.stderr
+    )
 
 
 # -- near-duplicates at scale -----------------------------------------------------------------
