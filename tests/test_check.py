@@ -286,6 +286,22 @@ def test_changed_since_reports_a_name_the_new_entry_takes_from_an_old_one(archiv
     )
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_changed_since_reports_the_articles_an_entry_removal_breaks(archive, capsys):
+    git(archive, "init", "-q", "-b", "main")
+    commit_all(archive, "main")
+    actors = archive / "articles/vocabulary/actors.yml"
+    nato = "- id: nato\n  name: NATO\n  kind: organization\n  aliases: [North Atlantic Treaty Organization]\n"
+    actors.write_text(actors.read_text().replace(nato, nato.replace("id: nato", "id: the-nato")))
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "main", "--no-unused"]) == 1
+    out = capsys.readouterr().out.split("\n")
+    assert out[0].startswith(
+        "articles/2024/2024-01-15-sanctions-explained.md:5: error: actors: Expected an id from "
+        "articles/vocabulary/actors.yml but received 'nato'; did you mean 'the-nato'?"
+    )
+    assert out[1] == "2 file(s) checked: 1 error(s), 0 warning(s) in 1 file(s)"
+
+
 def test_a_half_written_entry_is_reported_with_the_article_that_uses_it(archive, capsys):
     actors = archive / "articles/vocabulary/actors.yml"
     actors.write_text(actors.read_text() + "- id: ada-lovelace\n  name: Ada Lovelace\n")

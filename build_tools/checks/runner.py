@@ -76,6 +76,8 @@ def check(project: Project, paths: list[Path] | None = None, entries: dict[Path,
         if article is not None:
             articles.append(article)
 
+    if selected is not None and entries:
+        selected |= _users_of_removed_entries(entries, vocabulary_files, articles)
     ctx = Context(project, vocabulary, articles)
     index_pages(ctx)
     known_terms = terms(vocabulary)
@@ -125,6 +127,24 @@ def article_problems(article: Article, ctx: Context, known_terms: list[Term]) ->
         + stale_title_problems(article, vocabulary, known_terms)
         + untagged_mention_problems(article, vocabulary)
     )
+
+
+def _users_of_removed_entries(
+    entries: dict[Path, EntryFilter], vocabulary_files: dict[str, Path], articles: list[Article]
+) -> set[Path]:
+    """The articles that use an entry the change removed or renamed: unchanged themselves, they
+    now have an unknown id, which is the change's problem."""
+    removed = {
+        (kind, entry_id)
+        for kind, path in vocabulary_files.items()
+        if path in entries
+        for entry_id in entries[path].removed
+    }
+    return {
+        file_key(article.path)
+        for article in articles
+        if any((kind, entry_id) in removed for kind in vocabulary_files for entry_id in article.ids(kind))
+    }
 
 
 def _used_broken_entries(

@@ -112,6 +112,7 @@ class EntryFilter:
 
     spans: tuple[EntrySpan, ...]
     changed: frozenset[str]  # the keys of the entries added or edited
+    removed: frozenset[str] = frozenset()  # ids of the ref's entries that are gone (or renamed)
 
     def span_at(self, line: int) -> EntrySpan | None:
         return next((span for span in self.spans if span.start <= line <= span.end), None)
@@ -143,7 +144,8 @@ def _entry_filter(path: Path, before: str | None) -> EntryFilter | None:
         for span in now
         if span.data not in earlier.get(span.key if not span.key.startswith("line ") else "", [])
     )
-    return EntryFilter(tuple(now), changed)
+    removed = frozenset(earlier) - {span.key for span in now} - {""}
+    return EntryFilter(tuple(now), changed, removed)
 
 
 def file_key(path: Path) -> Path:

@@ -24,6 +24,13 @@ json
     ``problems`` are sorted by path, line, severity, message; ``checked`` is the number of
     files whose problems are reported (every article and vocabulary file without PATHs).
 
+``--changed-since REF`` checks the article and vocabulary files changed since the merge base of
+REF and HEAD (uncommitted and untracked ones included). Of a vocabulary file it reports only the
+entries added or edited, compared with the merge base entry by entry as data (so moving an entry
+or editing a comment changes nothing), and the problems of the file as a whole; an entry nobody
+touched is not reported, not even as unused. An article that uses an entry the change removed or
+renamed is checked too. A PATH given besides is checked whole.
+
 ``--list-rules`` prints the rules instead (``checks.rules.RULES``: name, severity, module, what
 it finds; a JSON document with ``--format json``) and checks nothing.
 
