@@ -212,3 +212,45 @@ def test_the_hook_refuses_a_partition_without_dirty(archive):
     shutil.rmtree(archive / "site.partition-test", ignore_errors=True)
     assert done.returncode != 0
     assert "ARCHIVE_PARTITION needs `mkdocs build --dirty` (else every page is rendered)" in done.stderr
+
+
+# --- the hook's per-page cost: sanitize.removed only when cleaning changed a tag --------------
+
+
+def _hook():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("archive_hook_under_test", REPO / "build_tools" / "mkdocs_hooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p onclick="steal()">Text</p>',
+        "<p>Text</p><script>alert(1)</script>",
+        '<p><a href="javascript:alert(1)">x</a></p>',
+        "<p>Text <!-- a comment --></p>",
+        '<p><img src="x.png" onerror="steal()"></p>',
+    ],
+)
+def test_a_page_the_cleaner_changed_is_still_compared_and_reported(html):
+    from build_tools.sanitize import clean_html, removed
+
+    hook = _hook()
+    cleaned = clean_html(html)
+    assert not hook._same_tags(html, cleaned)
+    if "comment" not in html:  # comments are removed without a report
+        assert removed(html, cleaned)
+
+
+def test_a_page_whose_tags_the_cleaner_kept_skips_the_comparison():
+    from build_tools.sanitize import clean_html, removed
+
+    html = '<h2 id="a">A &amp; B<a class="headerlink" href="#a" title="Permanent link">&para;</a></h2>\n<p>x &lt; y</p>'
+    cleaned = clean_html(html)
+    assert cleaned != html  # the cleaner re-encoded the text ...
+    assert _hook()._same_tags(html, cleaned)  # ... and kept every tag, so nothing was removed
+    assert removed(html, cleaned) == []
