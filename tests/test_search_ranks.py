@@ -40,7 +40,8 @@ NAME_SHARE = 1.0
 ALIAS_SHARE = 0.95
 TITLE_SHARE = 0.90
 PHRASE_WORDS = 3
-_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_WORD_RE = re.compile(r"(?:[^\W_]\.){2,}|[^\W_]+(?:['’][^\W_]+)*")  # "U.S." is one word
+COMMON = 0.5  # a word in more than this share of articles says nothing of one (search's IDF agrees)
 
 
 def fold(text: str) -> str:
@@ -111,9 +112,9 @@ def words(text: str) -> list[str]:
 
 
 def stems(text: str) -> frozenset[str]:
-    """The words of ``text`` folded and cut to five letters: a rough stem ("imposing" and
-    "impose" are one), as search itself matches "impose" in "imposing"."""
-    return frozenset(fold(w)[:5] for w in words(text))
+    """The words of ``text`` folded, without a possessive or punctuation, cut to five letters: a
+    rough stem ("imposing" and "impose" are one), as search itself matches "impose" in "imposing"."""
+    return frozenset(re.sub(r"\W", "", re.sub(r"['’]s$", "", fold(w)))[:5] for w in words(text))
 
 
 @dataclass
@@ -122,33 +123,38 @@ class TitlePhrases:
 
     titles: list[frozenset[str]]  # each article's title stems
     frequency: Counter[str]  # in how many articles' text each stem occurs
-    names: list[frozenset[str]]  # per used entity, the stems of all its names and aliases
+    names: list[frozenset[str]]  # per used entity, the stems of its names, aliases and description
 
     @classmethod
     def of(cls, catalog: Catalog) -> TitlePhrases:
         texts = [stems(f"{a.meta.title} {a.meta.summary} {a.body}") for a in catalog.articles]
         names = [
-            frozenset().union(*(stems(v) for a in [entry.name, *entry.aliases] for v in variants(a)))
+            frozenset().union(
+                stems(entry.description), *(stems(v) for a in [entry.name, *entry.aliases] for v in variants(a))
+            )
             for entry in map(catalog.entry, catalog.by_entity)
         ]
         return cls([stems(a.meta.title) for a in catalog.articles], Counter(s for t in texts for s in t), names)
 
     def phrase(self, title: str) -> str:
-        """The three consecutive words of ``title`` that not all belong to one entity's names (those
-        find the entity's page, rightly), that fewest other titles share, then the
-        rarest across all articles' text: the phrase a reader who remembers the article types."""
+        """The first three consecutive words of ``title`` that no other title shares and whose
+        telling words (those in at most half the articles) are not all from one entity's page,
+        its names and its one-line description ("Trudeau of Canada" finds Justin Trudeau's page,
+        rightly): the phrase a reader who remembers the article types. Failing that, the one
+        fewest other titles share."""
         tokens = words(title)
         if len(tokens) <= PHRASE_WORDS:
             return " ".join(tokens)
         windows = [tokens[i : i + PHRASE_WORDS] for i in range(len(tokens) - PHRASE_WORDS + 1)]
+        common = {s for s, n in self.frequency.items() if n > COMMON * len(self.titles)}
 
-        def cost(window: list[str]) -> tuple[bool, int, int]:
-            found = stems(" ".join(window))
-            naming = any(found <= name for name in self.names)
+        def cost(position: int) -> tuple[bool, int, int]:
+            found = stems(" ".join(windows[position]))
+            naming = any(found - common <= name for name in self.names)
             sharing = sum(1 for other in self.titles if found <= other) - 1  # the title itself
-            return (naming, sharing, sum(self.frequency[s] for s in found))
+            return (naming, sharing, position)
 
-        return " ".join(min(windows, key=cost))
+        return " ".join(windows[min(range(len(windows)), key=cost)])
 
 
 def title_queries(catalog: Catalog) -> list[Query]:
@@ -289,6 +295,8 @@ def test_the_search_page_ranks_as_measured(measured, measured_site):
 def test_folded_variants_are_among_the_queries():
     assert variants("Recep Tayyip Erdoğan") == ["Recep Tayyip Erdoğan", "Recep Tayyip Erdogan"]
     assert variants("al-Qa'ida") == ["al-Qa'ida", "al Qa'ida"]
+    assert words("The U.S. Army’s Typhon") == ["The", "U.S.", "Army’s", "Typhon"]
+    assert stems("Imposing costs, the Army’s") == {"impos", "costs", "the", "army"}
     assert fold(" López  Obrador ") == "lopez obrador"
 
 
