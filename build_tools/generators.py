@@ -15,12 +15,13 @@ import os
 import re
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
 from .backgrounders import key_facts
 from .catalog import Catalog
+from .centrality import Ranking, rank_all, ranking
 from .feeds import atom_feed
 from .frontpage import home_page
 from .layout import (
@@ -37,7 +38,7 @@ from .layout import (
     page_url,
     year_page,
 )
-from .linking import Salience, salience
+from .linking import salience
 from .markup import MONTHS, chip, inline, link, plural, teaser_list, time_tag
 from .readers import Article
 from .schema import VocabularyEntry
@@ -114,6 +115,8 @@ class PageGenerator:
     catalog: Catalog
     site_url: str = "https://example.org/"
     related: dict[str, list[Article]] | None = None  # by article URL; computed when not given
+    rankings: dict[bytes, Ranking] | None = None  # by Article.digest; computed when not given
+    _all_ranked: bool = field(default=False, repr=False)
 
     def pages(self) -> dict[str, str]:
         return render(self.jobs())
@@ -173,22 +176,27 @@ class PageGenerator:
         suffix = f" ({count})" if count is not None else ""
         return f"[{inline(self.catalog.entry(key).name)}]({link(page, entity_page(key))}){suffix}"
 
-    def salience(self, article: Article) -> dict[Key, Salience]:
-        """How central each of the article's tags is, most central first (``linking.salience``:
-        from the article's text and the vocabulary; memoised per article)."""
-        return salience(article, self.catalog.vocabulary)
+    def ranking(self, article: Article) -> Ranking:
+        """The article's tags, most central first, each with whether it is about it (centrality)."""
+        if self.rankings is None:
+            self.rankings = {}
+        if not article.digest:
+            return ranking(article, self.catalog.vocabulary)
+        found = self.rankings.get(article.digest)
+        if found is None:
+            found = self.rankings[article.digest] = ranking(article, self.catalog.vocabulary)
+        return found
 
     def central_keys(self, article: Article) -> list[Key]:
         """The tags under the headline: the article's central tags, at most CENTRAL_TAGS, most
         central first; when the text makes none central, its FALLBACK_TAGS most salient."""
-        known = [(k, s) for k, s in self.salience(article).items() if k in self.catalog.vocabulary]
-        central = [k for k, s in known if s.central]
+        known = [(k, about) for k, about in self.ranking(article) if k in self.catalog.vocabulary]
+        central = [k for k, about in known if about]
         return central[:CENTRAL_TAGS] if central else [k for k, _ in known[:FALLBACK_TAGS]]
 
     def is_about(self, key: Key, article: Article) -> bool:
         """Whether ``article`` is about the entry, or only mentions it."""
-        found = self.salience(article).get(key)
-        return bool(found and found.central)
+        return any(k == key and about for k, about in self.ranking(article))
 
     def tag_line(self, page: str, article: Article) -> str:
         keys = self.central_keys(article)
@@ -200,7 +208,7 @@ class PageGenerator:
     def tag_groups(self, page: str, article: Article, keys: list[Key]) -> str:
         """The article's full tag list at its end, grouped: people and organisations, places, topics."""
         order = [*TAG_GROUPS, *sorted((k for k in ENTITY_KINDS if k not in TAG_GROUPS), key=lambda k: KIND[k].title)]
-        ranked = [k for k in self.salience(article) if k in keys]  # most central first within a group
+        ranked = [k for k, _ in self.ranking(article) if k in keys]  # most central first within a group
         groups = []
         for kind in order:
             chips = " ".join(chip(page, k, self.catalog.entry(k).name) for k in ranked if k[0] == kind)
@@ -356,6 +364,10 @@ class PageGenerator:
     def story_order(self, key: Key) -> list[Article]:
         """An entry's articles as its pages list them: those about it, then those that only
         mention it, each newest first (so page 1 opens with the latest of its story)."""
+        if not self._all_ranked:  # every article at once: in worker processes when there are many
+            self.rankings = {} if self.rankings is None else self.rankings
+            rank_all(self.catalog.articles, self.catalog.vocabulary, self.rankings)
+            self._all_ranked = True
         articles = self.catalog.by_entity.get(key, [])
         about = [a for a in articles if self.is_about(key, a)]
         if len(about) == len(articles):

@@ -277,3 +277,19 @@ def test_pages_at_both_widths_pass_axe_and_are_pictured(sample_site, name, width
             if v["impact"] in ("serious", "critical")
         ]
         assert serious == [], "\n".join(serious)
+
+
+def test_rankings_from_worker_processes_equal_those_made_in_process(golden, monkeypatch):
+    """Many articles are ranked in forked workers (centrality.rank_all): the same rankings."""
+    from build_tools import centrality
+
+    _, catalog = golden
+    serial: dict = {}
+    centrality.rank_all(catalog.articles, catalog.vocabulary, serial)
+    monkeypatch.setattr(centrality, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(centrality.os, "cpu_count", lambda: 2)
+    forked: dict = {}
+    centrality.rank_all(catalog.articles, catalog.vocabulary, forked)
+    assert forked == serial and len(serial) == len(catalog.articles)
+    article = next(a for a in catalog.articles if a.slug == "putin-and-the-talks")
+    assert serial[article.digest][0] == (("actors", "vladimir-putin"), True)
