@@ -8,7 +8,16 @@ The memo lives in ``.build/generate-memo.cbor`` beside ``mkdocs.yml`` (never com
   (``Catalog.structure``), reused while no article's URL, date or tags changed;
 * for every render job (``generators.Job``) the digest of its inputs and the signature of each
   ``docs/`` file it wrote. A job whose inputs and files are unchanged is not rendered again
-  and its files are kept as they are.
+  and its files are kept as they are;
+* the digest of the bytes of each of those ``docs/`` files (``contents``).
+
+Signatures are cheap (one ``stat``) but say nothing once files were copied: a fresh ``git
+checkout`` of the articles, or ``.build/`` and ``docs/`` restored from a CI cache, give every
+file a new inode and modification time. So when a memo is loaded, a file whose signature
+differs but whose bytes are still those the memo describes (an article's ``Article.digest``,
+a page's digest in ``contents``) counts as unchanged and gets its new signature (``_rebase``):
+a pull request's build from the state of the last deploy re-reads and re-renders only what
+the pull request changed. Modification times are never trusted to say a file is unchanged.
 
 A memo can only cost time, never correctness: it is discarded whole when this package's code,
 the Python version or the site URL differ from the run that wrote it, or when it cannot be
@@ -48,6 +57,7 @@ import cbor2
 from pydantic import BaseModel
 
 from .keys import KeyUnavailable, memo_key, open_file
+from .layout import DOCS_DIR
 from .problems import Problem, display_path
 from .readers import Article, FileMemo, file_signature
 from .schema import ArticleMeta
@@ -66,6 +76,7 @@ FRAME_MAX = 1 << 28  # a longer frame is not one this module wrote
 LINE_TYPE = "q"  # line numbers of an article's frontmatter, as an array of this machine's int64
 
 JobMemo = dict[str, tuple[bytes, dict[str, tuple[int, ...]]]]  # job key → (inputs digest, {page: signature})
+Contents = dict[str, tuple[tuple[int, ...], bytes]]  # docs/ page → (its signature, digest of its bytes)
 
 
 @dataclass
@@ -78,6 +89,7 @@ class Memo:
     vocabulary: tuple = ()  # signatures of the vocabulary files
     # Kept in memory only (mkdocs serve): the last catalog, patched when only bodies change.
     catalog: Any = None
+    contents: Contents = field(default_factory=dict)  # filled in by MemoStore when it writes the memo
 
 
 def code_salt(site_url: str) -> bytes:
@@ -264,6 +276,7 @@ def _sections(memo: Memo) -> Iterator[tuple[str, Iterable[list]]]:
     yield "head", [[memo.structure, list(memo.vocabulary)]]
     yield "related", ([url, urls] for url, urls in memo.related.items())
     yield "jobs", ([key, digest, pages] for key, (digest, pages) in memo.jobs.items())
+    yield "contents", ([page, list(signature), digest] for page, (signature, digest) in memo.contents.items())
     shapes: dict[tuple, int] = {}
     yield "files", (_file_record(name, entry, shapes) for name, entry in memo.files.items())
 
@@ -367,12 +380,81 @@ def _load(stream, key: bytes, salt: bytes) -> Memo:
                 jobs[job] = (digest, {page: _signature(signature) for page, signature in pages.items()})
         elif name == "related":
             memo.related.update(itertools.islice(records, 1, None))
+        elif name == "contents":
+            for page, signature, digest in itertools.islice(records, 1, None):
+                memo.contents[page] = (tuple(signature), digest)
         elif name == "head":
             memo.structure, vocabulary = records[1]
             memo.vocabulary = tuple(map(_signature, vocabulary))
         elif name != "end":
             raise ValueError(f"a section {name!r} this code does not know")
     return memo
+
+
+# --- signatures by content ---------------------------------------------------------------
+
+
+def _blake(prefix: bytes = b""):
+    return hashlib.blake2b(prefix, digest_size=16)
+
+
+def content_digest(path: Path | str, prefix: bytes = b"") -> bytes | None:
+    """BLAKE2b-128 of ``prefix`` and the bytes of the regular file at ``path`` (no link
+    followed), or None if it cannot be read. With the file name and a NUL as ``prefix`` it is
+    ``Article.digest`` (``readers.read_article``)."""
+    try:
+        with open_file(Path(path)) as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return None
+            return hashlib.file_digest(stream, lambda: _blake(prefix)).digest()
+    except OSError:
+        return None
+
+
+def _rebase(memo: Memo, docs: Path) -> tuple[int, int]:
+    """Give the memo's files whose bytes are unchanged their current signature (see the module's
+    docstring); returns how many article files and pages were found unchanged that way."""
+    articles = pages = 0
+    for name, (signature, article, problems) in memo.files.items():
+        if article is None:
+            continue
+        current = file_signature(name)
+        if current is None or current == signature:
+            continue
+        if content_digest(name, Path(name).name.encode() + b"\0") == article.digest:
+            memo.files[name] = (current, article, problems)
+            articles += 1
+    contents = memo.contents
+    for _inputs, signatures in memo.jobs.values():
+        for page, signature in signatures.items():
+            current = docs_signature(f"{docs}/{page}")
+            if current is None or current == signature:
+                continue
+            known = contents.get(page)
+            if known is not None and known[0] == signature and content_digest(f"{docs}/{page}") == known[1]:
+                signatures[page] = current
+                contents[page] = (current, known[1])
+                pages += 1
+    return articles, pages
+
+
+def _contents(jobs: JobMemo, known: Contents, docs: Path) -> Contents:
+    """The digest of every page the jobs wrote, read again only for a page whose signature
+    changed since ``known`` (the last memo's). A page changed while it was read is left out."""
+    contents: Contents = {}
+    for _inputs, signatures in jobs.values():
+        for page, signature in signatures.items():
+            if signature is None:
+                continue
+            old = known.get(page)
+            if old is not None and old[0] == signature:
+                contents[page] = old
+                continue
+            path = f"{docs}/{page}"
+            digest = content_digest(path)
+            if digest is not None and docs_signature(path) == signature:
+                contents[page] = (signature, digest)
+    return contents
 
 
 _live: dict[Path, tuple[tuple[int, ...] | None, Memo]] = {}  # path → (signature of the file, memo)
@@ -392,6 +474,7 @@ class MemoStore:
         self.path = path
         self.salt = salt
         self.root = root if root is not None else path.parent.parent  # the archive (path is root/CACHE_FILE)
+        self.known: Contents = {}  # the page digests of the memo last loaded (see _contents)
 
     def _shown(self) -> str:
         return display_path(self.path, self.root)
@@ -402,6 +485,7 @@ class MemoStore:
         signature = docs_signature(self.path)
         live = _live.get(self.path)
         if live is not None and live[0] == signature and live[1].salt == self.salt:
+            self.known = live[1].contents
             return live[1]
         if signature is None:
             return Memo(self.salt)
@@ -416,7 +500,9 @@ class MemoStore:
             with open_file(self.path) as stream:
                 if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
                     raise MemoRejected("not a regular file")
-                return _load(stream, key, self.salt)
+                memo = _load(stream, key, self.salt)
+            self._rebased(memo)
+            return memo
         except MemoRejected as exc:
             if not exc.quiet:
                 _note(f"generate: ignoring {self._shown()}: {exc}; rendering every page")
@@ -428,6 +514,14 @@ class MemoStore:
             if collecting:
                 gc.enable()
         return Memo(self.salt)
+
+    def _rebased(self, memo: Memo) -> None:
+        articles, pages = _rebase(memo, self.root / DOCS_DIR)
+        if articles or pages:
+            _note(
+                f"generate: {articles} article file(s) and {pages} page(s) moved or copied since the last run, unchanged"
+            )
+        self.known = memo.contents
 
     def save(self, memo: Memo, persist: bool = True) -> None:
         """Write the memo atomically; a memo that cannot be written only costs the next run time.
@@ -450,6 +544,7 @@ class MemoStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".generate.", suffix=".tmp", dir=self.path.parent)
+            memo.contents = _contents(memo.jobs, self.known, self.root / DOCS_DIR)
             with os.fdopen(handle, "wb") as stream:
                 _dump(memo, stream, key)
             os.replace(temporary, self.path)
