@@ -441,8 +441,19 @@ def explain(error: ValidationError, model: type[BaseModel] | None = None) -> lis
             message = f"Expected a list but received {_describe(item.get('input'))}"
         else:
             message = item["msg"].removeprefix("Value error, ")
+            if message.endswith("received an empty value"):
+                message += _empty_value_hint(parent, loc)
         out.append((loc, message))
     return out
+
+
+def _empty_value_hint(model: type[BaseModel] | None, loc: tuple[str | int, ...]) -> str:
+    """What an empty field of ``new``'s template is for, from the schema's description of it."""
+    info = _fields(model).get(str(loc[-1])) if model is not None and loc else None
+    hint = f" ({info.description})" if info is not None and info.description else ""
+    if loc[:1] == ("source",):
+        hint += "; if the text is original, delete the whole source block"
+    return hint
 
 
 def slugify(title: str) -> str:

@@ -61,8 +61,18 @@ def test_the_steps_run_as_written(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().out.strip() == "articles/2025/2025-05-19-trump-to-speak-with-putin.md"
     assert cli.main(["new", "--entry", "actors", "Ada Lovelace"]) == 0
     assert "added entry 'ada-lovelace', kind 'person'" in capsys.readouterr().out
-    assert cli.main(["check", "articles/2025/2025-05-19-trump-to-speak-with-putin.md"]) == 1
-    assert "summary: Expected text but received an empty value" in capsys.readouterr().out
+    assert cli.main(["check", "--changed-since", "HEAD"]) == 2  # no git here: says so, exit 2
+    assert "check: git" in capsys.readouterr().err
+    assert cli.main(["check", "articles/2025/2025-05-19-trump-to-speak-with-putin.md", "articles/vocabulary"]) == 1
+    assert capsys.readouterr().out.split("\n")[:3] == [
+        "articles/2025/2025-05-19-trump-to-speak-with-putin.md:5: error: summary: Expected text but received an "
+        "empty value (Dek: one or two sentences)",
+        "articles/2025/2025-05-19-trump-to-speak-with-putin.md:10: error: source.name: Expected text but received "
+        "an empty value (Publisher or site name, e.g. 'The White House'); if the text is original, delete the "
+        "whole source block",
+        "articles/vocabulary/actors.yml:30: error: entry 'ada-lovelace': description: Expected text but received "
+        "an empty value",
+    ]
 
 
 def test_contributing_on_forks_and_the_preview_comment_matches_the_workflows():
