@@ -110,33 +110,39 @@ def find_mentions(index: Index, title: str, summary: str, body: str, publisher: 
 
 def _hits(index: Index, text: str, excluded: list[tuple[int, int]]):
     """The winning spellings (start, end, spellings) in text order, and the entries cued."""
-    folded = fold(text)
+    folded = f" {fold(text)} "  # the spaces: see Index.iter; offsets are one more than in text
     size = len(folded)
     starts = [s for s, _ in excluded]
-    candidates = []
+    entities, topics = [], []  # candidates of each layer
     cues: list[tuple[int, Key]] = []
-    for last, (length, spellings) in index.iter(folded):
-        start, end = last - length + 1, last + 1
-        before = folded[start - 1] if start else " "
-        after = folded[end] if end < size else " "
+    for last, (length, spellings, trail, plain, mixed) in index.iter(folded):
+        last -= trail
+        before, after = folded[last - length], folded[last + 1]
         if before.isalnum() or before in _BEFORE or after.isalnum() or after == "_":
             continue
-        at = bisect.bisect_right(starts, start) - 1
-        if at >= 0 and excluded[at][1] > start:
+        start, end = last - length, last  # in text
+        if starts:
+            at = bisect.bisect_right(starts, start) - 1
+            if at >= 0 and excluded[at][1] > start:
+                continue
+        if not plain:
+            written = text[start:end]
+            spellings = tuple(s for s in spellings if _case_fits(s, written))
+        if not mixed:
+            if spellings:
+                (topics if spellings[0].key[0] == TOPICS else entities).append((start, end, spellings))
             continue
-        written = text[start:end]
-        kept = tuple(s for s in spellings if _case_fits(s, written))
-        cues += [(start, s.key) for s in kept if s.role == CUE]
-        kept = tuple(s for s in kept if s.role != CUE)
+        cues += [(start, s.key) for s in spellings if s.role == CUE]
+        kept = tuple(s for s in spellings if s.role != CUE and s.key[0] != TOPICS)
         if kept:
-            candidates.append((start, end, kept))
-    candidates += _postal(index, text, starts, excluded)
-    winners = []
-    for layer in (False, True):  # topics apart: "war in Ukraine" is a topic and names Ukraine
-        chosen = [(s, e, tuple(x for x in kept if (x.key[0] == TOPICS) == layer)) for s, e, kept in candidates]
-        chosen = [c for c in chosen if c[2]]
-        found = _longest(list(chosen), size)
-        winners += found if layer else found + _inner(index, chosen, found, size)
+            entities.append((start, end, kept))
+        kept = tuple(s for s in spellings if s.role != CUE and s.key[0] == TOPICS)
+        if kept:
+            topics.append((start, end, kept))
+    entities += _postal(index, text, starts, excluded)
+    found = _longest(list(entities), size)
+    # topics apart: "war in Ukraine" is a topic and names Ukraine
+    winners = found + _inner(index, entities, found, size) + _longest(topics, size)
     winners.sort(key=lambda w: (w[0], w[1]))
     return winners, cues
 
@@ -193,14 +199,18 @@ def _longest(candidates: list, size: int) -> list:
 
 
 def _case_fits(spelling: Spelling, written: str) -> bool:
-    if spelling.case == CASE_EXACT:
+    case = spelling.case
+    if case == CASE_CAPITAL:
+        return written[:1].isupper() or (not written[:1].isalpha() and _first_letter_upper(written))
+    if case == CASE_UPPER:
+        return written == written.upper()
+    if case == CASE_EXACT:
         return written == spelling.written
-    if spelling.case == CASE_UPPER:
-        return not any(c.islower() for c in written)
-    if spelling.case == CASE_CAPITAL:
-        first = next((c for c in written if c.isalpha()), "")
-        return first.isupper()
     return True
+
+
+def _first_letter_upper(written: str) -> bool:
+    return next((c for c in written if c.isalpha()), "").isupper()
 
 
 @dataclass

@@ -35,8 +35,10 @@ from ..schema import VocabularyEntry, bare_name
 from .fold import fold_name
 
 NAME, SURNAME, BLOCK, CUE = "name", "surname", "block", "cue"
+SHORT = 3  # spellings this long or shorter are found as whole words only
+WORD_ENDS = " .,'):;!?\"”*]"
 CASE_UPPER, CASE_CAPITAL, CASE_ANY, CASE_EXACT = "upper", "capital", "any", "exact"
-PLACES = "places"
+PLACES, TOPICS = "places", "topics"
 # Names that borrow a place's name without naming the place: a school, a newspaper.
 BORROWED = (
     "University of {}", "{} University", "{} State University", "{} Times", "{} Post", "{}-class", "{} Airways",
@@ -100,21 +102,35 @@ class Index:
                     if len(folded) >= 2 and spelling not in table[folded]:
                         table[folded].append(spelling)
         self.automaton = ahocorasick.Automaton()
-        for folded, spellings in table.items():
-            self.automaton.add_word(folded, (len(folded), tuple(spellings)))
-        if table:
+        self.table = {folded: (len(folded), tuple(spellings)) for folded, spellings in table.items()}
+        for folded, (length, spellings) in self.table.items():
+            plain = all(s.case == CASE_ANY and s.role != CUE for s in spellings)
+            layers = {s.key[0] == TOPICS for s in spellings}
+            mixed = len(layers) > 1 or any(s.role == CUE for s in spellings)
+            if len(folded) > SHORT:
+                self.automaton.add_word(folded, (length, spellings, 0, plain, mixed))
+                continue
+            # Spellings of 2-3 characters ("un", "us", "eu") are inside countless words: they
+            # are looked for as words only, between a space and a character that ends a word
+            # (the folded text has a space at each end).
+            for after in WORD_ENDS:
+                self.automaton.add_word(f" {folded}{after}", (length, spellings, 1, plain, mixed))
+        self.empty = not self.table
+        if not self.empty:
             self.automaton.make_automaton()
-        self.empty = not table
         self.people = {key for key, entry in self.entries.items() if _kind(entry) == "person"}
         self.known = {folded for folded, spellings in table.items() if any(s.role == NAME for s in spellings)}
 
     def lookup(self, written: str) -> tuple[Spelling, ...]:
         """The NAME spellings of the places named exactly ``written`` (for postal codes)."""
-        _, spellings = self.automaton.get(fold_name(written), (0, ())) if not self.empty else (0, ())
+        _, spellings = self.table.get(fold_name(written), (0, ()))
         return tuple(s for s in spellings if s.key[0] == PLACES and (s.role == NAME or s.guarded))
 
     def iter(self, folded: str):
-        """(end index inclusive, (length, spellings)) of every spelling found, overlaps included."""
+        """(end index inclusive, (length, spellings, 1 if a character after the spelling was
+        matched too, whether every spelling matches in any case and is no cue, whether they mix
+        topics with other kinds or cues)) of every spelling found in ``folded`` (which must start
+        and end with a space), overlaps included."""
         return () if self.empty else self.automaton.iter(folded)
 
 

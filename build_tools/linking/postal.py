@@ -24,7 +24,7 @@ STATES = {
 }  # fmt: skip
 # "Georgia" alone is ambiguous in the vocabulary; after a city its code means the state.
 SPELLED = {"GA": "Georgia (US state)"}
-AFTER_CITY = re.compile(r"(?<=[a-z]), ([A-Z]{2})(?![\w.])")
+AFTER_CITY = re.compile(r", ([A-Z]{2})(?![\w.])")
 
 
 def postal_codes(text: str) -> list[tuple[int, int, str]]:
@@ -32,6 +32,6 @@ def postal_codes(text: str) -> list[tuple[int, int, str]]:
     found = []
     for match in AFTER_CITY.finditer(text):
         code = match[1]
-        if code in STATES:
+        if code in STATES and text[match.start() - 1 : match.start()].islower():
             found.append((match.start(1), match.end(1), SPELLED.get(code, STATES[code])))
     return found

@@ -17,20 +17,20 @@ from __future__ import annotations
 
 import re
 
+# Each matched at the start of a line (``Pattern.match`` from the line's offset).
 _DATELINE = re.compile(
-    r"(?m)^[ \t>*_]{0,4}("
+    r"[ \t>*_]{0,4}("
     r"[A-Z][A-Z.'’]{2,}(?:[ \t]+[A-Z][A-Z.'’]*){0,3}"  # LONDON, WASHINGTON D.C.
     r"(?:,[ \t]+[A-Z][A-Za-z.]*(?:[ \t]+[A-Z][A-Za-z.]*){0,3})?"  # , Ukraine
     r"(?:[ \t]+\([A-Za-z .]{1,30}\))?"  # (AP)
     r")[ \t]*[—–-]{1,2}[ \t]"
 )
 # A line that is only a place, "Munich, Germany": where a transcript goes on (a venue).
-_VENUE = re.compile(r"(?m)^(?:#{1,6}[ \t]+)?([A-Z][\w.'’ -]{0,40},[ \t]+[A-Z][\w.'’ -]{0,40})(?<!\.)[ \t]*$")
-# The place and date under a signature: "THE WHITE HOUSE, April 15, 2021."
-_SIGNED_AT = re.compile(
-    r"(?m)^[ \t]*([A-Z][A-Z.'’ ]{2,40}),[ \t]*(?:\n[ \t]*){0,3}[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},[ \t]+\d{4}\.?[ \t]*$"
-)
-_LINK_TARGET = re.compile(r"\]\([^)\s]{0,2000}\)|https?://[^\s)>\]]{1,2000}")
+_VENUE = re.compile(r"(?:#{1,6}[ \t]+)?([A-Z][\w.'’ -]{0,40},[ \t]+[A-Z][\w.'’ -]{0,40})(?<!\.)[ \t]*$")
+# The place and date under a signature: "THE WHITE HOUSE," and, a line or two below, "April 15, 2021."
+_SIGNED_AT = re.compile(r"[ \t]*([A-Z][A-Z.'’ ]{2,40}),[ \t]*$")
+_SIGNED_ON = re.compile(r"[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},[ \t]+\d{4}\.?[ \t]*$")
+_LINK_TARGETS = (re.compile(r"\]\([^)\s]{0,2000}\)"), re.compile(r"https?://[^\s)>\]]{1,2000}"))
 _BYLINE_WORDS = {"and", "of", "the", "de", "van", "von", "der", "al", "bin", "la", "du", "&"}
 _OPEN_BLOCK = ("#", "-", "*", "+", ">", "|", "!", "[", "<")
 _SENTENCE_END = tuple(".?!:;\"”'’")
@@ -40,12 +40,9 @@ PREAMBLE_WORDS = 10
 
 def excluded_spans(body: str) -> list[tuple[int, int]]:
     """(start, end) offsets in ``body`` that hold no mention, sorted and not overlapping."""
-    spans = _preamble(body)
-    spans += [found.span(1) for found in _DATELINE.finditer(body)]
-    spans += list(_bylines(body))
-    spans += [found.span(1) for found in _VENUE.finditer(body) if len(found[1].split()) <= 6]
-    spans += [found.span(1) for found in _SIGNED_AT.finditer(body)]
-    spans += [found.span() for found in _LINK_TARGET.finditer(body)] if ("](" in body or "://" in body) else []
+    spans = _preamble(body) + _line_spans(body)
+    for pattern in _LINK_TARGETS:
+        spans += [found.span() for found in pattern.finditer(body)]
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -55,11 +52,38 @@ def excluded_spans(body: str) -> list[tuple[int, int]]:
     return merged
 
 
+def _line_spans(body: str) -> list[tuple[int, int]]:
+    """Datelines, venues, signatures' places and bylines: each looked for from a line's start."""
+    spans = []
+    lines = body.split("\n")
+    offset = 0
+    for index, line in enumerate(lines):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        first = line.lstrip(" \t>*_#")[:1]
+        if not first or not first.isupper():
+            continue
+        for pattern in (_DATELINE, _VENUE):
+            found = pattern.match(body, start, end)
+            if found and (pattern is _DATELINE or len(found[1].split()) <= 6):
+                spans.append(found.span(1))
+        signed = _SIGNED_AT.match(body, start, end)
+        if signed and any(
+            _SIGNED_ON.match(following) for following in lines[index + 1 : index + 4] if following.strip()
+        ):
+            spans.append(signed.span(1))
+        if line.lstrip()[:3] in ("By ", "BY "):
+            words = line.strip()[3:].replace(",", " ").split()
+            if 0 < len(words) <= 12 and all(w[0].isupper() or w.lower() in _BYLINE_WORDS for w in words):
+                spans.append((start, end))
+    return spans
+
+
 def _preamble(body: str) -> list[tuple[int, int]]:
     """The short leading lines of a transcript, each a paragraph of its own, when text follows."""
     offset = 0
     lines = []
-    for block in body.split("\n\n")[:PREAMBLE_LINES]:
+    for block in body.split("\n\n", PREAMBLE_LINES)[:PREAMBLE_LINES]:
         line = block.strip()
         start = offset + (len(block) - len(block.lstrip()))
         offset += len(block) + 2
@@ -71,17 +95,6 @@ def _preamble(body: str) -> list[tuple[int, int]]:
             return lines
         lines.append((start, start + len(line)))
     return lines if offset < len(body) else []
-
-
-def _bylines(body: str):
-    offset = 0
-    for line in body.split("\n"):
-        stripped = line.strip()
-        if stripped[:3] in ("By ", "BY "):
-            words = stripped[3:].replace(",", " ").split()
-            if 0 < len(words) <= 12 and all(w[0].isupper() or w.lower() in _BYLINE_WORDS for w in words):
-                yield offset, offset + len(line)
-        offset += len(line) + 1
 
 
 def lead_end(body: str) -> int:

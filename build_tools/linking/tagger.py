@@ -62,12 +62,10 @@ class Tagger:
         ranked = saliences(found)
         hinted = {m.key for m in find_mentions(self.index, "\n".join(hints), "", "").mentions} if hints else set()
         threshold = min_mentions(len(body.split()))
+        head = {m.key for m in found.mentions if m.zone != BODY}
 
         def chosen(key: Key) -> bool:
-            if key[0] != TOPICS:
-                return True
-            head = {m.key for m in found.mentions if m.zone != BODY}
-            return key in head or key in hinted or counts[key] >= threshold
+            return key[0] != TOPICS or key in head or key in hinted or counts[key] >= threshold
 
         for key in hinted - set(ranked):
             ranked[key] = Salience(0.0, False)
