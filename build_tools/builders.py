@@ -52,7 +52,9 @@ def shaping_digest(project: Project) -> str:
     ]
     for path in inputs:
         if path.is_file():
-            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+            # Names relative to their folder: a checkout elsewhere (a CI runner) builds the same pages.
+            name = path.relative_to(PACKAGE.parent if path.is_relative_to(PACKAGE) else project.root).as_posix()
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     for package in ("mkdocs", "mkdocs-material", "pagefind"):
         digest.update(f"{package}={importlib.metadata.version(package)}".encode())
     digest.update(os.environ.get("SITE_URL", "").encode())
@@ -170,24 +172,27 @@ def unfinished(docs: Path, built: Path) -> str:
     return ""
 
 
-def run_parallel(runs: list[tuple[list[str], dict[str, str]]], cwd: Path) -> tuple[int, float, int]:
+def run_parallel(runs: list[tuple[list[str], dict[str, str]]], cwd: Path) -> tuple[int, float, int, list[float]]:
     """Run the commands (each with its environment) at once; returns the first non-zero exit
-    code (0 if all succeeded), the wall seconds until the last ended, and the sum of their peak
-    memories in MB (an upper bound of what they held at once). When one fails, the others are
-    stopped: their work would be thrown away."""
+    code (0 if all succeeded), the wall seconds until the last ended, the sum of their peak
+    memories in MB (an upper bound of what they held at once) and the CPU seconds of each.
+    When one fails, the others are stopped: their work would be thrown away."""
     started = time.monotonic()
-    processes = {subprocess.Popen(command, cwd=cwd, env=env).pid: None for command, env in runs}
+    order = [subprocess.Popen(command, cwd=cwd, env=env).pid for command, env in runs]
+    codes: dict[int, int | None] = dict.fromkeys(order)
+    cpu: dict[int, float] = {}
     code, peak_kb = 0, 0
-    while any(status is None for status in processes.values()):
+    while any(status is None for status in codes.values()):
         pid, status, usage = os.wait4(-1, 0)
-        if pid not in processes:
+        if pid not in codes:
             continue
-        processes[pid] = os.waitstatus_to_exitcode(status)
+        codes[pid] = os.waitstatus_to_exitcode(status)
         peak_kb += usage.ru_maxrss
-        if processes[pid] != 0 and code == 0:
-            code = processes[pid]
-            for other, done in processes.items():
+        cpu[pid] = round(usage.ru_utime + usage.ru_stime, 2)
+        if codes[pid] != 0 and code == 0:
+            code = codes[pid] or 1
+            for other, done in codes.items():
                 if done is None:
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(other, signal.SIGTERM)
-    return code, round(time.monotonic() - started, 2), round(peak_kb / 1024)
+    return code, round(time.monotonic() - started, 2), round(peak_kb / 1024), [cpu[pid] for pid in order]
