@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from build_tools.ingest import detect
 from build_tools.ingest.blocks import fix_links, to_blocks
@@ -94,7 +96,7 @@ def test_seed_as_the_issue_asks() -> None:
 
 CHROME = re.compile(
     r"\[(Citation|Subscribe|Share/Save|Site Feedback|Listen|Hide Overview)\]|Download PDF|PDF Version History"
-    r"|Version: \d+\)|CRS PRODUCT|Disclaimer:|\d+ min read|Article with TOC|Table of Contents|\\###|<span|<figure|<br"
+    r"|Version: \d+\)|CRS PRODUCT|Disclaimer:|\d+ min read|Article with TOC|Table of Contents|\\###|<span|<figure|<br(?!>)"
     r"|\u00a0|^> \[|Jump to Main Text"
 )
 
@@ -189,7 +191,7 @@ def test_dates_in_any_form(text: str, expected: str | None) -> None:
 
 def test_title_found_once_and_repeats_removed_wherever_they_stand() -> None:
     text = "My Title\n\n3 min read Published 17 Jul 2023\nMy Title\nA body paragraph with enough words to count as running text, really it does.\nMy title\nclose"
-    result = normalize(_draft(text))
+    result = normalize(_draft(text, date_text=""))
     assert result.title == "My Title"
     assert result.date.isoformat() == "2023-07-17"
     assert "My Title" not in result.body and "My title" not in result.body and "close" not in result.body
@@ -197,7 +199,7 @@ def test_title_found_once_and_repeats_removed_wherever_they_stand() -> None:
 
 def test_table_row_date_author_and_id() -> None:
     text = "# A Report\n\n| **Publication Date:** | 04/10/2026\n| **Author:** | Doe, Jane\n| **Report No.:** | R1234\n\nRunning text of the report that is long enough to be a paragraph of the body, with a full stop."
-    result = normalize(_draft(text, detect.MARKDOWN))
+    result = normalize(_draft(text, detect.MARKDOWN, date_text=""))
     assert result.date.isoformat() == "2026-04-10"
     assert result.source["author"] == "Doe, Jane" and result.source["id"] == "R1234"
     assert "Publication Date" not in result.body
@@ -427,7 +429,7 @@ def test_ingest_twice_writes_nothing_the_second_time(tmp_path: Path) -> None:
     second = _run(str(SEED), "--root", str(root), cwd=root)
     assert second.returncode == 0
     assert "duplicate of articles/2025/2025-05-19-trump-to-speak" in second.stdout and "skipped" in second.stdout
-    assert "0 written, 1 duplicate(s) skipped, 0 failed" in second.stdout
+    assert "0 written (0 clean, 0 need editing), 1 duplicate(s) skipped, 0 failed" in second.stdout
     assert written[0].stat().st_mtime_ns == before
     forced = _run(str(SEED), "--root", str(root), "--force", cwd=root)
     assert forced.returncode == 0 and "1 written" in forced.stdout
@@ -449,7 +451,7 @@ def test_failures_are_reported_and_the_rest_go_on(tmp_path: Path) -> None:
     assert "bad.txt: error: the file is empty" in result.stderr
     assert "missing.txt: error: no such file or folder" in result.stderr
     assert "Traceback" not in result.stderr
-    assert "1 written, 0 duplicate(s) skipped, 2 failed" in result.stdout
+    assert "1 written (1 clean, 0 need editing), 0 duplicate(s) skipped, 2 failed" in result.stdout
 
 
 def test_dry_run_writes_nothing_and_no_vocabulary_is_exit_2(tmp_path: Path) -> None:
@@ -496,3 +498,194 @@ def test_bidi_marks_and_zero_width_characters_of_pasted_text_are_dropped_not_fat
     text = written.read_text(encoding="utf-8")
     assert "title: Talks resume in Geneva" in text
     assert not any(char in text for char in "\u200e\u200b\u202c\u200f")
+
+
+# --- issue 16: tables, transcripts, wrapped numbers, HTML metadata, --force, --explain, exit codes --
+
+
+def _expected(name: str) -> str:
+    return (EXPECTED / name).read_text(encoding="utf-8")
+
+
+def test_golden_data_table_without_a_separator_row_is_a_table() -> None:
+    raw = (INPUTS / "crs-IF10753v6-energy-star-table-without-separator.md").read_text(encoding="utf-8")
+    out = _expected("crs-IF10753v6-energy-star-table-without-separator.md")
+    assert "| Fiscal Year | EPA Funding | DOE Funding \n" in raw and "| --- |" not in raw
+    assert "| Fiscal Year | EPA Funding | DOE Funding |\n| --- | --- | --- |\n| 2015 | $44.2 | $4.3 |\n" in out
+    for row in re.findall(r"^\| (\d{4}) \| (\$[\d.]+) \| (\$[\d.]+) $", raw, re.M):
+        assert f"| {row[0]} | {row[1]} | {row[2]} |" in out
+    # the one-column box framing a figure stays paragraphs
+    assert "\n\nFigure 1. ENERGY STAR Promotional Mark\n\n" in out and "| Figure 1." not in out
+
+
+def test_golden_transcript_turns_are_bold_in_order_and_corrections_struck() -> None:
+    out = _expected("wh-2022-05-10-remarks-economy-transcript-struck.md")
+    body = out.split("\n---\n", 1)[1]
+    assert not re.search(r"^#+ .*(THE PRESIDENT|\bQ\b)", body, re.M)
+    # consecutive short turns, each kept, in order
+    short = "**THE PRESIDENT:** Resign?  That’s a good idea.\n\n**Q** The senator added later,"
+    assert short in body
+    assert "**Q** Mr. President, today you have retail gasoline prices" in body
+    assert body.index("**THE PRESIDENT:** Yes.") < body.index("**Q** — yet you have yet to ask Americans")
+    assert "Senator Rick Scott of ~~Wisconsin~~ \\[Florida\\]" in body and "<s>" not in body
+
+
+def test_golden_wrapped_numbered_line_stays_in_its_paragraph() -> None:
+    out = _expected("wh-2024-02-15-statement-wrapped-numbered-line.md")
+    assert "at the White House on March 12.  The leaders will reaffirm" in out
+    assert not re.search(r"^\d+\. ", out, re.M)
+
+
+def test_golden_html_title_with_apostrophe_and_ampersand() -> None:
+    out = _expected("page-og-title-apostrophe-ampersand.md")
+    assert "title: The Secretary's Remarks on Trade & Security\n" in out
+    assert "date: 2025-03-04\n" in out  # the meta tag's date, not the "March 3, 2025" of the body
+    assert "comments" not in out and "Share" not in out and "&amp;" not in out
+    assert "(https://www.example.gov/news/2025/03/03/joint-statement/)" in out  # a relative link made absolute
+
+
+def test_choose_title_agrees_with_the_h1() -> None:
+    from build_tools.ingest.sources import choose_title, page_metadata
+
+    page = page_metadata(
+        '<html><head><meta property="og:title" content="Short"><title>A Long &amp; Right Title | x.gov</title>'
+        "</head><body><h1>A Long &amp; Right Title</h1></body></html>"
+    )
+    assert page.titles == ["Short", "A Long & Right Title | x.gov"]
+    assert choose_title(["Extractor Title", *page.titles], page.headings) == "A Long & Right Title | x.gov"
+    assert choose_title(["Extractor Title", "Other"], ["Unrelated"]) == "Extractor Title"
+
+
+def test_no_date_from_a_link_address(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>Talks resume</title></head><body><article><h1>Talks resume</h1>"
+        "<p>The talks resumed on Monday, officials said, after a pause of several weeks in the capital.</p>"
+        '<p>See <a href="https://example.org/2019/05/04/earlier-talks/">the earlier talks</a> for more.</p>'
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError, match="--date"):
+        normalize(read_source(page))
+    from build_tools.ingest.pipeline import ingest_file
+
+    item = ingest_file(page, tagger(), "page.html", date=parse_date("2025-06-01"))
+    assert item.meta["date"].isoformat() == "2025-06-01"
+
+
+@pytest.mark.parametrize(
+    "rows, table",
+    [
+        ("| A | B | C\n| 1 | 2 | 3\n| 4 | 5 | 6", "| A | B | C |\n| --- | --- | --- |\n| 1 | 2 | 3 |\n| 4 | 5 | 6 |"),
+        ("| A | B |\n|---|---|\n| 1 | 2 |", "| A | B |\n| --- | --- |\n| 1 | 2 |"),
+        (
+            "| Table 1. Caption\n| A | B\n| 1 | 2\n| Total\n| 3 | 4\n| Source: X.",
+            "Table 1. Caption\n\n| A | B |\n| --- | --- |\n| 1 | 2 |\n| Total |  |\n| 3 | 4 |\n\nSource: X.",
+        ),
+        ("| Figure 2. A box\n|  \n| Source: Y.", "Figure 2. A box\n\nSource: Y."),
+    ],
+)
+def test_tables_by_the_shape_of_their_rows(rows: str, table: str) -> None:
+    from build_tools.ingest.blocks import render
+
+    assert render(to_blocks(rows, markdown=True)).strip() == table
+
+
+def test_a_cell_with_a_line_break_or_paragraphs_stays_in_its_row() -> None:
+    from build_tools.ingest.blocks import render
+
+    text = (
+        "| Law | Parts\n| P.L. 1 | Division A\nDivision B\n| P.L. 2 | Title I\n\nApplies to banks.\n| P.L. 3 | Title II"
+    )
+    assert render(to_blocks(text, markdown=True)).strip() == (
+        "| Law | Parts |\n| --- | --- |\n| P.L. 1 | Division A<br>Division B |\n"
+        "| P.L. 2 | Title I<br><br>Applies to banks. |\n| P.L. 3 | Title II |"
+    )
+
+
+def test_speaker_turns_never_become_headings() -> None:
+    text = "Remarks\n\nQ Why?\n\nTHE PRESIDENT: Because.\n\nAUDIENCE: Booo —\n\nQ Mr. President —\n\nMS. PSAKI:\n\nGo ahead."
+    body = normalize(_draft(text, detect.MARKDOWN)).body
+    assert "#" not in body
+    assert body.strip().split("\n\n") == [
+        "**Q** Why?",
+        "**THE PRESIDENT:** Because.",
+        "**AUDIENCE:** Booo —",
+        "**Q** Mr. President —",
+        "**MS. PSAKI:** Go ahead.",
+    ]
+
+
+def test_a_capitalised_label_outside_a_transcript_is_no_turn() -> None:
+    text = "T\n\nFERPA: Applicability and Recent Action\n\nThe law gives parents rights over the records of their children at school."
+    body = normalize(_draft(text, detect.MARKDOWN)).body
+    assert "**FERPA:**" not in body and body.startswith("## FERPA: Applicability")
+
+
+def test_struck_text_and_end_marks() -> None:
+    text = clean_characters("It was <s>Ninety</s> \\[Ninety-eight\\] percent.\n\n\\# \\# \\#\n\n**\\###**\n")
+    assert text.strip() == "It was ~~Ninety~~ \\[Ninety-eight\\] percent."
+
+
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+LINE = st.one_of(
+    st.lists(WORD, min_size=1, max_size=8).map(" ".join),  # a wrapped line of text
+    st.tuples(st.integers(1, 30), st.lists(WORD, min_size=1, max_size=6)).map(lambda t: f"{t[0]}. {' '.join(t[1])}"),
+    st.lists(WORD, min_size=1, max_size=6).map(lambda w: "- " + " ".join(w)),
+    st.lists(WORD, min_size=1, max_size=6).map(lambda w: "    " + " ".join(w)),  # an indented wrapped line
+    st.just(""),
+)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(LINE, min_size=1, max_size=12), st.booleans())
+def test_every_word_of_numbered_bulleted_and_wrapped_lines_is_kept(lines: list[str], markdown: bool) -> None:
+    from build_tools.ingest.blocks import render
+
+    text = "\n".join(lines)
+    out = render(to_blocks(text, markdown))
+    expected = [w for w in re.findall(r"[a-z]+", text)]
+    assert re.findall(r"[a-z]+", out) == expected
+
+
+def test_explain_force_and_exit_codes(tmp_path: Path) -> None:
+    root = _archive(tmp_path)
+    first = _run(str(SEED), "--root", str(root), "--explain", cwd=root)
+    assert first.returncode == 0, first.stderr
+    assert "explain: page-furniture removed" in first.stdout and "    Article with TOC" in first.stdout
+    (article,) = (root / "articles" / "2025").glob("*.md")
+    edited = article.read_text(encoding="utf-8") + "\nAn editor's paragraph.\n"
+    article.write_text(edited, encoding="utf-8")
+    forced = _run(str(SEED), "--root", str(root), "--force", cwd=root)
+    assert forced.returncode == 0, forced.stderr
+    kept = re.search(r"the edited version is kept in (\S+)", forced.stdout)
+    assert kept, forced.stdout
+    assert (root / kept[1]).read_text(encoding="utf-8") == edited
+    assert "An editor's paragraph" not in article.read_text(encoding="utf-8")
+    again = _run(str(SEED), "--root", str(root), "--force", cwd=root)  # ingest's own text: nothing to keep
+    assert "edited version" not in again.stdout
+    needs = tmp_path / "needs.md"
+    needs.write_text(
+        "---\ntitle: A statement on the talks\ndate: 2025-05-20\nsource_url: https://example.org/s\n---\n\n"
+        "The talks resumed in Geneva on Monday, and both sides said they were hopeful.\n{: .lead }\n",
+        encoding="utf-8",
+    )
+    result = _run(str(needs), "--root", str(root), cwd=root)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "written articles/2025/2025-05-20-a-statement-on-the-talks.md, needs editing: html: line" in result.stdout
+    assert "1 written (0 clean, 1 need editing)" in result.stdout
+
+
+def test_without_a_terminal_every_file_is_listed(tmp_path: Path) -> None:
+    root = _archive(tmp_path)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(21):
+        (folder / f"note-{number:02d}.txt").write_text(
+            f"Statement number {number} on the talks\n\nPublished 17 Jul 2023\n\n"
+            f"The talks resumed in Geneva for the {number}th time on Monday, officials said.\n",
+            encoding="utf-8",
+        )
+    result = _run(str(folder), "--root", str(root), cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert sum(line.endswith(".md") and ": written " in line for line in result.stdout.splitlines()) == 21

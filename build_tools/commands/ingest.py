@@ -1,13 +1,18 @@
 """``ingest``: turn raw texts (pasted text, HTML pages, Markdown exports) into archive articles.
 
 The stages, and the decision of what becomes of each file, live in ``build_tools/ingest/``; this
-module parses the arguments and prints. Exit status: 0 every file ingested or skipped as a
-duplicate, 1 some file failed, 2 the command could not run (no archive or no vocabulary).
+module parses the arguments and prints. Exit status (README, "Ingesting raw texts"):
+
+- 0: every file written clean (``check`` finds no error in it) or skipped as a duplicate;
+- 1: some file failed (not written: unreadable, no title or date, refused by the schema);
+- 2: the command could not run (no archive or no vocabulary);
+- 3: nothing failed, but some article written needs editing (``check`` finds an error in it).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from collections import Counter
@@ -48,7 +53,22 @@ def register(subparsers) -> None:
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to ingest")
     parser.add_argument("--dry-run", action="store_true", help="print the articles instead of writing them")
-    parser.add_argument("--force", action="store_true", help="replace an existing article this one duplicates")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing article this one duplicates; one edited since ingest wrote it is first "
+        "copied to .build/ingest/edited/ (the path is printed)",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print, for each file, what each rule removed from its text"
+    )
+    parser.add_argument(
+        "--date",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the date of a source that states none (its metadata and text are read first)",
+    )
     parser.add_argument(
         "--suggest-vocabulary",
         action="store_true",
@@ -58,26 +78,41 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+EXIT_CLEAN, EXIT_FAILED, EXIT_CANNOT_RUN, EXIT_NEEDS_EDITING = 0, 1, 2, 3
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"Expected a date like 2025-05-19 but received {text!r}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     project = project_of(args)
     try:
-        session = Session.open(project, force=args.force, dry_run=args.dry_run)
+        session = Session.open(project, force=args.force, dry_run=args.dry_run, date=args.date)
     except CannotIngest as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
-        return 2
+        return EXIT_CANNOT_RUN
     files, missing = expand(args.paths)
     for path, reason in missing:
         print(f"{display_path(path)}: error: {reason}", file=sys.stderr)
     counts = Counter(failed=len(missing))
     progress = _progress(files)
-    report = _Report(project, progress.write if progress is not None else print, args.dry_run, len(files) == 1)
+    say = progress.write if progress is not None else print
+    report = _Report(project, say, args.dry_run, len(files) == 1, args.explain)
+    # With a progress bar on a terminal the written files go unlisted; without a terminal every file is.
+    quiet = progress is not None and not progress.disable
     for path in progress if progress is not None else files:
         shown = display_path(path)
         outcome = session.ingest(path, shown)
         counts[outcome.tally] += 1
-        report(outcome, shown, quiet=progress is not None)
+        if outcome.tally == "written":
+            counts["needs editing" if outcome.needs_editing else "clean"] += 1
+        report(outcome, shown, quiet=quiet)
     if progress is not None:
         progress.close()
     if args.suggest_vocabulary:
@@ -85,20 +120,25 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     verb = "would write" if args.dry_run else "written"
     print(
-        f"ingest: {counts['written']} {verb}, {counts['duplicates']} duplicate(s) skipped, {counts['failed']} failed "
+        f"ingest: {counts['written']} {verb} ({counts['clean']} clean, {counts['needs editing']} need editing), "
+        f"{counts['duplicates']} duplicate(s) skipped, {counts['failed']} failed "
         f"({len(files) + len(missing)} file(s), {seconds:.1f} s)"
     )
-    return 1 if counts["failed"] else 0
+    if counts["failed"]:
+        return EXIT_FAILED
+    return EXIT_NEEDS_EDITING if counts["needs editing"] else EXIT_CLEAN
 
 
 @dataclass
 class _Report:
-    """Prints what became of each file: its warnings and errors, then a line (in a dry run, the article)."""
+    """Prints what became of each file: its warnings and errors, what the rules removed
+    (``--explain``), then a line (in a dry run, the article)."""
 
     project: Project
     say: Callable[..., None]  # print, or the progress bar's write
     dry_run: bool
     single: bool  # one file: a dry run shows it even when it is a duplicate
+    explain: bool = False
 
     def __call__(self, outcome: Outcome, shown: str, quiet: bool) -> None:
         say = self.say
@@ -106,6 +146,8 @@ class _Report:
             say(warning.format(), file=sys.stderr)
         for error in outcome.errors:
             say(f"{shown}: error: {error}", file=sys.stderr)
+        if self.explain and outcome.item is not None:
+            self.removed(outcome.item, shown)
         target = outcome.decision.target if outcome.decision is not None else None
         if outcome.status == DUPLICATE:
             found, why = outcome.decision.duplicate
@@ -115,15 +157,46 @@ class _Report:
                 self.show(outcome.item, target)
         elif outcome.status == WOULD_WRITE:
             self.show(outcome.item, target)
+            say(f"{shown}: {_verdict(outcome, 'would write')}")
         elif outcome.status == EXISTS:
             say(f"{shown}: duplicate: {display_path(target)} already exists; skipped")
-        elif outcome.status in (WROTE, REPLACED) and not quiet:
-            verb = "replaced" if outcome.status == REPLACED else "wrote"
-            say(f"{shown}: {verb} {display_path(target)}")
+        elif outcome.status in (WROTE, REPLACED):
+            if outcome.backup is not None:
+                say(
+                    f"{shown}: {display_path(target)} was edited since ingest wrote it; the edited version is kept in "
+                    f"{display_path(outcome.backup)}"
+                )
+            if not quiet or outcome.needs_editing:
+                verb = "replaced" if outcome.status == REPLACED else "written"
+                say(f"{shown}: {_verdict(outcome, verb)}")
+
+    def removed(self, item: Ingested, shown: str) -> None:
+        """What each rule removed from the file's text (``--explain``)."""
+        by_rule: dict[str, list[str]] = {}
+        for rule, text in item.normalized.removed:
+            by_rule.setdefault(rule, []).append(" ".join(text.split()))
+        if not by_rule:
+            self.say(f"{shown}: explain: no rule removed anything")
+        for rule, texts in by_rule.items():
+            self.say(f"{shown}: explain: {rule} removed {len(texts)}:")
+            for text in texts:
+                self.say(f"    {text if len(text) <= 160 else text[:159] + '…'}")
 
     def show(self, item: Ingested, target: Path) -> None:
         self.say(f"==> {display_path(target, self.project.root)}")
         self.say(item.text)
+
+
+def _verdict(outcome: Outcome, verb: str = "written") -> str:
+    """ "written <path>", or "written <path>, needs editing: RULE: line N: message" with the first
+    error ``check`` finds in it."""
+    line = f"{verb} {display_path(outcome.decision.target)}"
+    errors = outcome.needs_editing
+    if not errors:
+        return line
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{line}, needs editing: {first.rule}: line {first.line}: {first.message}{more}"
 
 
 def _suggest(session: Session) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from .text import link_sub, plain_text
 
@@ -17,6 +18,8 @@ class Block:
     level: int = 0
     items: list[tuple[int, str]] = field(default_factory=list)  # list items: (depth, text)
     ordered: bool = False
+    start: int = 1  # an ordered list's first number, as the source numbered it
+    turn: bool = False  # a paragraph that is a speaker's turn in a transcript: never a heading
 
     def plain(self) -> str:
         if self.kind == "list":
@@ -78,6 +81,8 @@ class _Reader:
         after_blank, self.previous_blank = self.previous_blank, not stripped
         if not stripped:
             self.flush()
+        elif self.cell_goes_on(stripped, after_blank):
+            pass
         elif not (self.alone(line, stripped) or self.quoted(stripped) or self.listed(raw, line, stripped, after_blank)):
             if self.markdown and _LABEL_LINE.match(stripped):
                 self.flush()
@@ -112,6 +117,15 @@ class _Reader:
             return True
         return False
 
+    def cell_goes_on(self, stripped: str, after_blank: bool) -> bool:
+        """A line right under a table row that does not start with "|": the rest of the row's last
+        cell, which held a line break (kept as <br>, a Markdown cell being one line)."""
+        table = self.last("table")
+        if table is None or after_blank or stripped.startswith(("|", "#", "```")) or _RULE.match(stripped):
+            return False
+        table.text += "<br>" + stripped
+        return True
+
     def quoted(self, stripped: str) -> bool:
         """A line of a block quote (Markdown) or of a table."""
         if self.markdown and stripped.startswith(">") and not self.para:
@@ -135,20 +149,20 @@ class _Reader:
         """A list item, or the wrapped line of one (Markdown)."""
         bullet = _BULLET.match(line)
         in_list = self.last("list")
+        if bullet and self.markdown and self.para and bullet[2][0].isdigit() and int(bullet[2][:-1]) != 1:
+            # A numbered line inside a paragraph ("... in\n14. They discussed"): Markdown only
+            # lets a list that starts at 1 interrupt a paragraph; this one is a wrapped line.
+            return False
         if bullet:
-            # Kept as it was (issue 14 moved this code unchanged), but likely a bug: when the
-            # first block of a text is a paragraph with a list item right under it, the item
-            # goes into that paragraph's items, which are never rendered (the list loses it).
-            into_first_para = not self.blocks and bool(self.para)
             self.flush()
             indent = len(bullet[1].replace("\t", "    "))
             item = bullet[3].strip()
             if in_list is not None:
                 in_list.items.append((indent, item))
-            elif into_first_para:
-                self.blocks[-1].items.append((indent, item))
             else:
-                self.blocks.append(Block("list", items=[(indent, item)], ordered=bullet[2][0].isdigit()))
+                ordered = bullet[2][0].isdigit()
+                start = int(bullet[2][:-1]) if ordered else 1
+                self.blocks.append(Block("list", items=[(indent, item)], ordered=ordered, start=start))
             return True
         indent = len(raw) - len(raw.lstrip(" "))
         if in_list is not None and self.markdown and indent and (not after_blank or 2 <= indent <= 12):
@@ -161,12 +175,50 @@ class _Reader:
         self.flush()
         if self.fence:
             self.blocks.append(Block("code", "\n".join(self.fence)))
+        self.blocks = _join_split_tables(self.blocks)
         for block in self.blocks:
             if block.kind == "list":
                 block.items = _depths(block.items)
             if block.kind == "table" and "\n" not in block.text and block.text.strip("| ").count("|") == 0:
                 block.kind, block.text = "para", block.text.strip("| ")  # a one-cell box: its title line
         return self.blocks
+
+
+def _width(table: Block) -> int:
+    return max(len(split_cells(row)) for row in table.text.split("\n"))
+
+
+def _join_split_tables(blocks: list[Block]) -> list[Block]:
+    """A table whose cells held paragraphs, as pages copied from a browser write it: rows of the
+    same width separated by one or two short paragraphs, each the rest of the row above's last
+    cell. Those are one table again, the paragraphs in their cell (after a <br>)."""
+    out: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        if block.kind == "table" and out and out[-1].kind == "table" and _width(block) == _width(out[-1]) >= 2:
+            out[-1].text += "\n" + block.text
+            index += 1
+            continue
+        gap = 0
+        while index + gap < len(blocks) and blocks[index + gap].kind == "para" and gap < 2:
+            gap += 1
+        following = blocks[index + gap] if index + gap < len(blocks) else None
+        if (
+            gap
+            and out
+            and out[-1].kind == "table"
+            and following is not None
+            and following.kind == "table"
+            and _width(following) == _width(out[-1]) >= 2
+            and all(len(b.text) <= 400 for b in blocks[index : index + gap])
+        ):
+            out[-1].text += "".join("<br><br>" + b.text for b in blocks[index : index + gap])
+            index += gap
+            continue
+        out.append(block)
+        index += 1
+    return out
 
 
 def to_blocks(text: str, markdown: bool) -> list[Block]:
@@ -214,6 +266,23 @@ def fix_links(text: str) -> str:
     return link_sub(repair, text)
 
 
+def absolute_links(text: str, base: str | None) -> str:
+    """Links relative to the source page ("/sotu", "../x") made absolute against the source's
+    address, so they lead where the source meant rather than into this site (where ``check``
+    would find no page); without an address, such a link keeps its text only. Links within the
+    page ("#...") and links with a scheme are left as they are."""
+
+    def resolve(match) -> str:
+        target = match[2].strip()
+        if match[0].startswith("!") or not target or target.startswith("#") or re.match(r"^[A-Za-z][\w+.-]*:", target):
+            return match[0]
+        if not base:
+            return match[1]
+        return f"[{match[1]}]({urljoin(base, target)})"
+
+    return link_sub(resolve, text) if "](" in text else text
+
+
 def render(blocks: list[Block]) -> str:
     parts = []
     for block in blocks:
@@ -221,21 +290,52 @@ def render(blocks: list[Block]) -> str:
             parts.append(f"{'#' * block.level} {block.text}")
         elif block.kind == "list":
             lines = []
-            for number, (depth, text) in enumerate(block.items, start=1):
+            number = block.start
+            for depth, text in block.items:
                 marker = f"{number}." if block.ordered and depth == 0 else "-"
+                number += block.ordered and depth == 0
                 lines.append(f"{'    ' * depth}{marker} {text}")
             parts.append("\n".join(lines))
         elif block.kind == "table":
-            parts.append(_render_table(block.text))
+            parts.append(render_table(block.text))
         elif block.kind in ("para", "code", "quote"):
             parts.append(block.text)
     return fix_links("\n\n".join(part for part in parts if part.strip())) + "\n"
 
 
-def _render_table(text: str) -> str:
-    """Keep a real table (with a |---| row); turn a layout table (figure boxes) into paragraphs."""
-    rows = text.split("\n")
-    if len(rows) >= 2 and re.match(r"^\|?\s*:?-{3,}", rows[1]):
-        return text
-    cells = [cell.strip() for row in rows for cell in row.strip().strip("|").split("|") if cell.strip()]
-    return "\n\n".join(cells)
+_SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_CELL_BAR = re.compile(r"(?<!\\)\|")
+
+
+def split_cells(row: str) -> list[str]:
+    """The cells of a table row ("| a | b |" or "| a | b", escaped "\\|" kept in a cell)."""
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [cell.strip() for cell in _CELL_BAR.split(row)]
+
+
+def render_table(text: str) -> str:
+    """A table by the shape of its rows: when two rows have two cells or more (or one has three) it
+    is a data table, written as a Markdown table (its first row of several cells the header, a
+    separator row added when the source had none, every cell kept); single-cell rows before its
+    first row of several cells (a caption) and after its last (sources, notes) become paragraphs.
+    A box whose rows are single cells (a sidebar, a figure frame) becomes paragraphs."""
+    rows = [split_cells(row) for row in text.split("\n") if not _SEPARATOR_ROW.match(row.strip())]
+    rows = [row for row in rows if any(row)]
+    wide = [index for index, row in enumerate(rows) if len(row) >= 2]
+    if not wide or not (len(wide) >= 2 or len(rows[wide[0]]) >= 3):
+        return "\n\n".join(cell for row in rows for cell in row if cell)
+    first, last = wide[0], wide[-1]
+    width = max(len(row) for row in rows[first : last + 1])
+    body = [row + [""] * (width - len(row)) for row in rows[first : last + 1]]
+    lines = [
+        "| " + " | ".join(body[0]) + " |",
+        "|" + " --- |" * width,
+        *("| " + " | ".join(row) + " |" for row in body[1:]),
+    ]
+    before = [cell for row in rows[:first] for cell in row if cell]
+    after = [cell for row in rows[last + 1 :] for cell in row if cell]
+    return "\n\n".join([*before, "\n".join(lines), *after])

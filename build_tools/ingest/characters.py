@@ -29,6 +29,25 @@ def _end_mark(text: str, pos: int) -> tuple[int, int] | None:
     return found.span() if found else None
 
 
+# An end mark as pandoc escapes it, or in bold: "\\# \\# \\#", "**\\###**", "\\#\\#\\#" on a line of its own.
+_END_MARK_LINE = re.compile(r"(?:[ \t*\\]*+#){3}[ \t*\\#]*+")
+
+
+def drop_end_marks(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not _END_MARK_LINE.fullmatch(line))
+
+
+# A correction struck through (<s>, <strike>, <del>): kept readable as ~~struck~~ (pymdownx.tilde).
+_STRUCK_START = re.compile(r"<(?:s|strike|del)\b", re.I)
+_STRUCK = re.compile(r"<(s|strike|del)\b[^>]*+>(.*?)</\1\s*>", re.I | re.S)
+_STRUCK_END = re.compile(r"</(?:s|strike|del)\s*>", re.I)
+
+
+def _struck(match: re.Match) -> str:
+    inner = " ".join(match[2].split())
+    return f"~~{inner}~~" if inner else ""
+
+
 _DROPPED_ELEMENT = re.compile(r"<(script|style|iframe|video|audio|noscript|svg)\b", re.I)
 _DROP_ELEMENTS = re.compile(r"<(script|style|iframe|video|audio|noscript|svg)\b.*?</\1\s*>", re.I | re.S)
 _ANCHOR_START = re.compile(r"<a\b", re.I)
@@ -42,7 +61,7 @@ _ANY_TAG = re.compile(r"<[^>]+>")
 _LINE_TAG = re.compile(r"</?(p|ul|ol|table|tbody|thead|tr)\b", re.I)  # [^>]*> ends it
 
 
-def _drop_elements(text: str) -> str:
+def _drop_elements(text: str, removed: list[tuple[str, str]] | None = None) -> str:
     """Scripts, styles, frames, media and drawings removed with what they hold: the matches of
     _DROP_ELEMENTS, each start tried once; an element never closed after one start is never
     closed after a later one either, so it is not searched for again."""
@@ -56,6 +75,8 @@ def _drop_elements(text: str) -> str:
             unclosed.add(name)
             continue
         pieces.append(text[last : start.start()])
+        if removed is not None:
+            removed.append(("html-markup", found[0]))
         last = found.end()
     return "".join(pieces) + text[last:] if pieces else text
 
@@ -72,11 +93,11 @@ def _untagged(text: str, space: str = "") -> str:
     return sub_closed(_ANY_TAG, space, text, ">")
 
 
-def html_fragments(text: str) -> str:
+def html_fragments(text: str, removed: list[tuple[str, str]] | None = None) -> str:
     """Raw HTML left inside Markdown (embedded posts, boxes) → Markdown text, links kept."""
     if "<" not in text:
         return text
-    text = _drop_elements(text)
+    text = _drop_elements(text, removed)
     text = sub_each(
         _ANCHOR, lambda m: f"[{' '.join(_untagged(m[2]).split())}]({m[1]})", text, _ANCHOR_START, _ANCHOR_END
     )
@@ -134,21 +155,28 @@ def _table_to_markdown(match: re.Match) -> str:
     return "\n\n" + "\n".join(lines) + "\n\n"
 
 
-def clean_characters(text: str) -> str:
+def clean_characters(text: str, removed: list[tuple[str, str]] | None = None) -> str:
+    """The text with its characters and leftovers cleaned; what goes with text in it (scripts,
+    styles, comments, script code) is appended to ``removed`` as (rule, text)."""
     for char, replacement in _SPACES.items():
         text = text.replace(char, replacement)
     text = _INVISIBLE.sub("", text)
+    if removed is not None:
+        for found in _COMMENT.findall(text[: closed_end(text, "-->")]):
+            if found[4:-3].strip():
+                removed.append(("html-markup", found))
     text = sub_closed(_COMMENT, "", text, "-->")
-    text = html_fragments(text)
+    text = sub_each(_STRUCK, _struck, text, _STRUCK_START, _STRUCK_END)
+    text = html_fragments(text, removed)
     text = _BR.sub("\n", text)
     text = sub_closed(_TAGS_DROPPED, "", text, ">")
-    text = remove_lines(text, _end_mark)
+    text = drop_end_marks(remove_lines(text, _end_mark))
     text = re.sub(r"\*{4,}", " ", text)  # empty strong emphasis between words
     text = re.sub(r"(?<![_\w])([^\W_]+)__(?=[^\W_])", r"\1 ", text)  # "defi__has": a space lost in pandoc
-    return drop_code(text)
+    return drop_code(text, removed)
 
 
-def drop_code(text: str) -> str:
+def drop_code(text: str, removed: list[tuple[str, str]] | None = None) -> str:
     """Remove runs of at least three script-like lines (JavaScript pasted along with a page)."""
     lines = text.split("\n")
     code = [
@@ -168,5 +196,7 @@ def drop_code(text: str) -> str:
         if count >= 3:
             for position in range(index, end):
                 keep[position] = False
+            if removed is not None:
+                removed.append(("script-code", "\n".join(lines[index:end]).strip()))
         index = end
     return "\n".join(line for line, kept in zip(lines, keep, strict=True) if kept)

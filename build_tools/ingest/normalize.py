@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from ..schema import TITLE_MAX
 from . import detect as formats
-from .blocks import Block, render, to_blocks
+from .blocks import Block, absolute_links, render, to_blocks
 from .characters import clean_characters
 from .dates import DATELINE_RE, parse_date
 from .furniture import (
@@ -44,8 +44,10 @@ from .furniture import (
     remove_debris,
     remove_tables_of_contents,
 )
+from .ledger import Ledger
 from .sections import bold_only, drop_empty_headings, structure
 from .sources import Draft, SourceError
+from .speakers import mark_turns
 from .summary import lead, split_summary
 from .text import SENTENCE_END, key, plain_text, words
 
@@ -59,33 +61,36 @@ class Normalized:
     source: dict  # name, url, license, author, id (as present)
     topics_stated: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (rule, text) of what each rule removed
 
 
 def normalize(draft: Draft) -> Normalized:
     markdown = draft.format != formats.TEXT
-    text = clean_characters(draft.text)
+    ledger = Ledger()
+    text = clean_characters(draft.text, ledger.removed)
     blocks = to_blocks(text, markdown)
     meta = dict(draft.meta)
     title = _find_title(draft, blocks)
     if not title:
         raise SourceError("no title found")
     title_key = key(title)
-    blocks = extract_metadata(blocks, meta, title_key)
-    blocks = remove_debris(blocks, title_key, meta)
-    blocks = remove_tables_of_contents(blocks)
-    blocks = structure(blocks)
-    blocks = drop_empty_headings(blocks)
+    blocks = ledger.stage("metadata", blocks, lambda b: extract_metadata(b, meta, title_key))
+    blocks = ledger.stage("page-furniture", blocks, lambda b: remove_debris(b, title_key, meta))
+    blocks = ledger.stage("table-of-contents", blocks, remove_tables_of_contents)
+    blocks = ledger.stage("speakers", blocks, mark_turns)
+    blocks = ledger.stage("sections", blocks, structure)
+    blocks = ledger.stage("empty-heading", blocks, drop_empty_headings)
     summary, blocks = split_summary(blocks)
     date = _resolve_date(meta, draft.fallback)
     if date is None:
-        raise SourceError("no publication date found in the text or its metadata")
-    body = render(blocks)
+        raise SourceError("no publication date found in the text or its metadata; give one with --date YYYY-MM-DD")
+    body = absolute_links(render(blocks), meta.get("url") or draft.fallback.get("url"))
     if len(words(plain_text(body))) < 5:
         raise SourceError("no article text left after removing the page furniture")
     source = _source(draft, meta)
     if not summary:
         summary = lead(plain_text(title))
-    return Normalized(_fit_title(title), date, summary, body, source, meta.get("topics", []))
+    return Normalized(_fit_title(title), date, summary, body, source, meta.get("topics", []), removed=ledger.removed)
 
 
 def _fit_title(title: str) -> str:
@@ -120,12 +125,20 @@ def _find_title(draft: Draft, blocks: list[Block]) -> str | None:
 
 
 def _resolve_date(meta: dict, fallback: dict) -> dt.date | None:
-    for value in (meta.get("date"), meta.get("stated_date"), parse_date(meta.get("date_text", ""))):
+    """The date the source states about itself (its frontmatter or meta tags) wins over a date
+    read in the body (a "Publication Date:" row, a dateline); then a MANIFEST.tsv row, then
+    ``--date``. No date is read from a link's address."""
+    for value in (
+        meta.get("date"),
+        parse_date(meta.get("date_text", "")),
+        meta.get("stated_date"),
+        meta.get("stated_updated"),
+        parse_date(fallback.get("date_text", "")),
+        fallback.get("date"),
+    ):
         if isinstance(value, dt.date):
             return value
-    if meta.get("stated_updated"):
-        return meta["stated_updated"]
-    return parse_date(fallback.get("date_text", ""))
+    return None
 
 
 _PUBLISHERS = {

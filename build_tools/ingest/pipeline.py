@@ -3,6 +3,7 @@ write), and what became of it (an ``Outcome``, which the command prints)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -13,9 +14,11 @@ from ..readers import read_vocabulary
 from ..writers import write_atomic
 from .decide import Decision, decide
 from .normalize import Normalized, normalize
+from .records import Records
 from .sources import Draft, SourceError, read_source
 from .tagging import Tagger
 from .text import plain_text
+from .verify import Verifier
 from .writer import Archive, InvalidArticle, render_article, slugify
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", "")
@@ -36,10 +39,14 @@ class Ingested:
         return render_article(self.meta, self.body)
 
 
-def ingest_file(path: Path, tagger: Tagger, shown: str, draft: Draft | None = None) -> Ingested:
+def ingest_file(
+    path: Path, tagger: Tagger, shown: str, draft: Draft | None = None, date: dt.date | None = None
+) -> Ingested:
     """Raises SourceError with the reason when the file cannot be read or parsed (``draft``: the
-    file already read)."""
+    file already read; ``date``: the date of a source that states none, from ``--date``)."""
     draft = draft or read_source(path)
+    if date is not None:
+        draft.fallback["date"] = date
     normalized = normalize(draft)
     slug = slugify(normalized.title)
     if not slug:
@@ -102,6 +109,13 @@ class Outcome:
     item: Ingested | None = None
     decision: Decision | None = None
     errors: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # what ``check`` says of the article written
+    backup: Path | None = None  # where the edited article it replaced was kept (``--force``)
+
+    @property
+    def needs_editing(self) -> list[Problem]:
+        """The errors ``check`` finds in the article written: an editor must fix them."""
+        return [problem for problem in self.problems if problem.severity == "error"]
 
     @property
     def tally(self) -> str:
@@ -122,16 +136,19 @@ class CannotIngest(Exception):
 
 @dataclass
 class Session:
-    """One run over many files: the archive as it grows, the tagger and the options."""
+    """One run over many files: the archive as it grows, the tagger, the checks and the options."""
 
     archive: Archive
     tagger: Tagger
+    verifier: Verifier
+    records: Records
     force: bool = False
     dry_run: bool = False
+    date: dt.date | None = None  # for sources that state no date (--date)
     texts: list[str] = field(default_factory=list)  # title and plain text of every file read
 
     @classmethod
-    def open(cls, project: Project, force: bool = False, dry_run: bool = False) -> Session:
+    def open(cls, project: Project, force: bool = False, dry_run: bool = False, date: dt.date | None = None) -> Session:
         """Raises CannotIngest when the archive has no articles/ folder or no valid vocabulary."""
         if not project.articles.is_dir():
             raise CannotIngest([f"ingest: Expected an articles/ folder in {project.root} but found none"])
@@ -140,12 +157,16 @@ class Session:
         if errors or not any(vocabulary.entries.values()):
             where = display_path(project.vocabulary)
             raise CannotIngest([*errors, f"ingest: Expected a valid vocabulary in {where}; nothing ingested"])
-        return cls(Archive.load(project.articles), Tagger(vocabulary), force, dry_run)
+        verifier = Verifier.open(project, vocabulary)
+        return cls(
+            Archive.load(project.articles), Tagger(vocabulary), verifier, Records.load(project), force, dry_run, date
+        )
 
     def ingest(self, path: Path, shown: str) -> Outcome:
-        """Read, normalize and tag one file, decide what becomes of it and do it (a dry run writes nothing)."""
+        """Read, normalize and tag one file, decide what becomes of it and do it (a dry run writes
+        nothing); the article is checked by the rules of ``check`` either way."""
         try:
-            item = ingest_file(path, self.tagger, shown)
+            item = ingest_file(path, self.tagger, shown, date=self.date)
         except SourceError as exc:
             return Outcome(FAILED, errors=[str(exc)])
         except Exception as exc:  # noqa: BLE001 — one bad file must not stop the others
@@ -158,15 +179,19 @@ class Session:
         decision = decide(self.archive, item, self.force)
         if not decision.write:
             return Outcome(DUPLICATE, item, decision)
+        problems = self.verifier.problems(text, decision.target)
+        backup = None
         if not self.dry_run:
             try:
+                backup = self.records.keep_edit(decision.target) if decision.replace else None
                 write_atomic(decision.target, text, replace=decision.replace)
             except FileExistsError:
                 return Outcome(EXISTS, item, decision)
             except OSError as exc:
-                error = f"could not write {display_path(decision.target)}: {exc.strerror}"
+                error = f"could not write {display_path(exc.filename or decision.target)}: {exc.strerror}"
                 return Outcome(FAILED, item, decision, [error])
+            self.records.note(decision.target, text)
         url = item.meta["source"].get("url")
         self.archive.add(decision.target, item.meta["date"].year, decision.slug, url, item.body)
         status = WOULD_WRITE if self.dry_run else REPLACED if decision.duplicate else WROTE
-        return Outcome(status, item, decision)
+        return Outcome(status, item, decision, problems=problems, backup=backup)

@@ -69,7 +69,7 @@ def is_body(block: Block | None) -> bool:
     """Running text: a list, or a paragraph of several words that reads as sentences."""
     if block is None:
         return False
-    if block.kind in ("list", "table"):
+    if block.kind in ("list", "table") or block.turn:
         return True
     if block.kind != "para":
         return False
@@ -141,7 +141,7 @@ def structure(blocks: list[Block]) -> list[Block]:
             seen_h2 = seen_h2 or level == 2
             out.append(Block("heading", text, level))
             continue
-        if block.kind == "para":
+        if block.kind == "para" and not block.turn:
             found = heading_candidate(block.text)
             if found and (
                 is_body(following)

@@ -174,27 +174,24 @@ def _timestamp_date(text: str) -> dt.date | None:
 
 # --- HTML pages ------------------------------------------------------------------------------
 
-_TIME_START = re.compile(r"<time", re.I)
-_TIME = re.compile(r"<time[^>]*\bdatetime=[\"']([^\"']+)[\"']", re.I)
-_META = re.compile(r"<meta\s+[^>]*>", re.I)
 _SITE_SUFFIX = re.compile(r"\.(gov|com|org|net)")
 _NOT_SITE_NAME = re.compile(r"[^\w .]")
-
-
-def _first_time(html: str) -> re.Match | None:
-    """``_TIME.search(html)``, in linear time: when the pattern fails from one "<time", it fails
-    from every "<time" before the end of that tag too (they see the same attributes), so those
-    are skipped instead of scanned again."""
-    skip = 0
-    for start in _TIME_START.finditer(html):
-        if start.start() < skip:
-            continue
-        found = _TIME.match(html, start.start())
-        if found:
-            return found
-        end = html.find(">", start.start())
-        skip = end if end >= 0 else len(html)
-    return None
+# Where a page states its publication date: meta tags (Open Graph, Dublin Core, schema.org),
+# first found wins. Never a link's address: a date in a URL is the date of what it links to.
+_DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.date",
+    "dcterms.created",
+    "sailthru.date",
+)
+_TITLE_META = ("og:title", "twitter:title", "dc.title", "headline")
 
 
 def _without_site_name(title: str) -> str:
@@ -231,20 +228,13 @@ def _from_html(path: Path, html: str) -> Draft:
     if not body or not body.strip():
         raise SourceError("HTML page: no article text found in it")
     metadata = trafilatura.extract_metadata(html)
+    page = page_metadata(html)
     meta: dict = {}
-    title = None
-    page_meta = _meta_tags(html)
-    published = page_meta.get("article:published_time") or page_meta.get("date") or page_meta.get("pubdate")
-    if published:
-        meta["date_text"] = published
-    else:
-        found = _first_time(html)
-        if found:
-            meta["date_text"] = found[1]
-        elif metadata is not None and metadata.date:
-            meta["date_text"] = metadata.date
+    if page.date:
+        meta["date_text"] = page.date
+    extracted_title = None
     if metadata is not None:
-        title = metadata.title
+        extracted_title = metadata.title
         if metadata.url and metadata.url.startswith(("http://", "https://")):
             meta["url"] = metadata.url
         if metadata.author:
@@ -253,22 +243,66 @@ def _from_html(path: Path, html: str) -> Draft:
             meta["site"] = metadata.sitename
         if metadata.license:
             meta["license"] = metadata.license
-    title = page_meta.get("og:title") or title
-    if title:
-        title = _without_site_name(title)
-    return Draft(path, formats.HTML, body, title, meta)
+    if "url" not in meta and page.url:
+        meta["url"] = page.url
+    title = choose_title([extracted_title, *page.titles], page.headings)
+    return Draft(path, formats.HTML, body, _without_site_name(title) if title else None, meta)
 
 
-def _meta_tags(html: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    head = html[:200_000]
-    # Each tag ends at a ">": from a "<meta" after the last one, the search would run to the end.
-    for tag in _META.findall(head[: head.rfind(">") + 1]):
-        name = re.search(r"\b(?:property|name|itemprop)=[\"']([^\"']+)[\"']", tag, re.I)
-        content = re.search(r"\bcontent=[\"']([^\"']*)[\"']", tag, re.I)
-        if name and content:
-            out.setdefault(name[1].lower(), content[1].strip())
+@dataclass
+class PageMetadata:
+    """What an HTML page states about itself, read with a parser (entities decoded)."""
+
+    titles: list[str] = field(default_factory=list)  # meta tags, then <title>
+    headings: list[str] = field(default_factory=list)  # the texts of its <h1> elements
+    date: str | None = None
+    url: str | None = None
+
+
+def page_metadata(html: str) -> PageMetadata:
+    """Titles, <h1> texts, the publication date (meta tags, else the first <time datetime>) and
+    the canonical address of a page."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8"))
+    except (ValueError, lxml.etree.ParserError):
+        return PageMetadata()
+    tags: dict[str, str] = {}
+    for element in root.iter("meta"):
+        name = element.get("property") or element.get("name") or element.get("itemprop")
+        content = element.get("content")
+        if name and content and content.strip():
+            tags.setdefault(name.strip().lower(), " ".join(content.split()))
+    out = PageMetadata()
+    out.titles = [tags[name] for name in _TITLE_META if name in tags]
+    title = root.find(".//title")
+    if title is not None and title.text_content().strip():
+        out.titles.append(" ".join(title.text_content().split()))
+    out.headings = [" ".join(h1.text_content().split()) for h1 in root.iter("h1") if h1.text_content().strip()]
+    out.date = next((tags[name] for name in _DATE_META if name in tags), None)
+    if out.date is None:
+        found = next((t.get("datetime") for t in root.iter("time") if (t.get("datetime") or "").strip()), None)
+        out.date = found.strip() if found else None
+    canonical = next((link.get("href") for link in root.iter("link") if link.get("rel") == "canonical"), None)
+    url = tags.get("og:url") or canonical
+    out.url = url if url and url.startswith(("http://", "https://")) else None
     return out
+
+
+def choose_title(candidates: list[str | None], headings: list[str]) -> str | None:
+    """The title candidate (the extractor's, then the meta tags', then <title>) that agrees with
+    one of the page's <h1>: equal once case, quotes and punctuation are ignored, or one holding
+    the other (a site name added). With no agreement, the first candidate."""
+    from .text import key
+
+    titles = [" ".join(c.split()) for c in candidates if c and c.strip()]
+    heading_keys = [key(h) for h in headings if key(h)]
+    for title in titles:
+        title_key = key(_without_site_name(title))
+        if title_key and any(title_key == h or title_key in h or h in title_key for h in heading_keys):
+            return title
+    return titles[0] if titles else None
 
 
 # --- MANIFEST.tsv fallback --------------------------------------------------------------------
