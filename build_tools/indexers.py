@@ -78,9 +78,9 @@ SHARD_PAGES = int(os.environ.get("ARCHIVE_SEARCH_SHARD_PAGES", "2000"))  # index
 # Pagefind runs at once (--jobs) share a memory budget: a run is started only while the estimated
 # peaks of the runs under way, its own included, fit in it (a run alone always starts). Estimate:
 # RUN_MB + PAGE_MB a page, above what was measured (969 synthetic pages: 254 MB; 10,000 articles
-# in year shards: 485 MB for the largest).
+# in year shards of up to ~1,200 pages: 485 MB, the indexer's largest process).
 MEMORY_MB = int(os.environ.get("ARCHIVE_SEARCH_MEMORY_MB", "1000"))
-RUN_MB, PAGE_MB = 40, 0.33
+RUN_MB, PAGE_MB = 40, 0.4
 
 DATE_SORT = re.compile(rb'data-pagefind-sort="date"[^>]*>([^<]*)<')  # the value Pagefind sorts by
 YEAR_PAGES = 4000  # a year with more indexed pages is split into months (memory per Pagefind run)

@@ -129,14 +129,16 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _run_measured(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, float, int]:
-    """Run a step; returns its exit code, wall seconds and peak memory in MB (its own and that of
-    every process it waited for, e.g. the Pagefind binary under ``python -m pagefind``)."""
+def _run_measured(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, float, int, float]:
+    """Run a step; returns its exit code, wall seconds, peak memory in MB and CPU seconds (its
+    own and that of every process it waited for, e.g. the Pagefind binary under ``python -m
+    pagefind``)."""
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=cwd, env=env)
     _pid, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, round(time.monotonic() - started, 2), round(usage.ru_maxrss / 1024)
+    cpu = round(usage.ru_utime + usage.ru_stime, 2)
+    return process.returncode, round(time.monotonic() - started, 2), round(usage.ru_maxrss / 1024), cpu
 
 
 def _fail(staging: Path, message: str) -> int:
@@ -224,6 +226,7 @@ def _generate(args: argparse.Namespace, project: Project) -> tuple[object, dict]
     stages = {
         "generate_s": round(time.monotonic() - started, 2),
         "generate_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "generate_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2),
         "pages_rendered_by_generate": result.rendered,
         "pages_written_by_generate": len(result.changed),
     }
@@ -251,7 +254,9 @@ def _build(args: argparse.Namespace, project: Project) -> int:
         command, env, incremental = _mkdocs_command(args, project, staging, stamp, result.removed)
         stages["copy_s"] = round(time.monotonic() - copy_started, 2)
         partitions = [] if incremental or jobs < 2 else [Partition(k, jobs) for k in range(1, jobs + 1)]
-        code, stages["render_s"], stages["render_peak_mb"] = _render(command, env, project.root, partitions)
+        code, stages["render_s"], stages["render_peak_mb"], stages["render_cpu_s"] = _render(
+            command, env, project.root, partitions
+        )
         stages["render_jobs"] = max(1, len(partitions))
         if code != 0:
             return _fail(staging, "mkdocs build failed")
@@ -272,7 +277,7 @@ def _index_and_swap(
     indexer += ["--root", str(project.root), "--jobs", str(jobs)]
     if args.full:
         indexer.append("--fresh")
-    code, stages["index_s"], stages["index_peak_mb"] = _run_measured(indexer, project.root, env)
+    code, stages["index_s"], stages["index_peak_mb"], stages["index_cpu_s"] = _run_measured(indexer, project.root, env)
     if code != 0:
         return _fail(staging, "search indexing (Pagefind) failed")
     print(f"build: search index written in {stages['index_s']:.1f} s")
@@ -301,7 +306,7 @@ def _render_partition(args: argparse.Namespace, project: Project, stages: dict) 
     parts.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target)
     command, env, _incremental = _mkdocs_command(args, project, staging, "", [])
-    code, seconds, peak = _render(command, env, project.root, [partition])
+    code, seconds, peak, _cpu = _render(command, env, project.root, [partition])
     if code != 0:
         return _fail(staging, f"mkdocs build of partition {partition} failed")
     write_manifest(staging, partition, docs_digest(project.docs))
