@@ -15,7 +15,7 @@ import os
 import re
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import yaml
 
@@ -116,7 +116,6 @@ class PageGenerator:
     site_url: str = "https://example.org/"
     related: dict[str, list[Article]] | None = None  # by article URL; computed when not given
     rankings: dict[bytes, Ranking] | None = None  # by Article.digest; computed when not given
-    _all_ranked: bool = field(default=False, repr=False)
 
     def pages(self) -> dict[str, str]:
         return render(self.jobs())
@@ -364,11 +363,9 @@ class PageGenerator:
     def story_order(self, key: Key) -> list[Article]:
         """An entry's articles as its pages list them: those about it, then those that only
         mention it, each newest first (so page 1 opens with the latest of its story)."""
-        if not self._all_ranked:  # every article at once: in worker processes when there are many
-            self.rankings = {} if self.rankings is None else self.rankings
-            rank_all(self.catalog.articles, self.catalog.vocabulary, self.rankings)
-            self._all_ranked = True
         articles = self.catalog.by_entity.get(key, [])
+        self.rankings = {} if self.rankings is None else self.rankings
+        rank_all(articles, self.catalog.vocabulary, self.rankings)  # in worker processes when many are new
         about = [a for a in articles if self.is_about(key, a)]
         if len(about) == len(articles):
             return articles
