@@ -3,6 +3,10 @@
 An edit to a file in articles/ triggers a rebuild (``watch:`` in mkdocs.yml); this hook
 rewrites only the pages whose text changed, so the served site follows the edit without a
 separate ``generate`` step. ``mkdocs build`` is left alone: ``make site`` generates first.
+
+In every build the hook cleans each generated page's HTML (``on_page_content``); and under
+``ARCHIVE_PARTITION=K/M`` (``build --jobs``, ``build --partition``) it limits the process to
+its share of the pages (``on_files``, ``on_env``; see ``build_tools.partitions``).
 """
 
 from __future__ import annotations
