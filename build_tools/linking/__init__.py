@@ -16,19 +16,24 @@ The stable API for pages and search, cheap per article (memoised per vocabulary 
 
     from build_tools.linking import salience
     salience(article, vocabulary)  # -> {(kind, id): Salience(score, central, mentions, where)}
+    warm(articles, vocabulary)     # all of them at once, in worker processes when many
 """
 
 from __future__ import annotations
+
+import multiprocessing
+import os
 
 from ..layout import ENTITY_KINDS, Key
 from ..readers import Article, Vocabulary
 from .salience import UNNAMED, Salience, rank
 from .tagger import Tagger, Tags
 
-__all__ = ["Salience", "Tagger", "Tags", "article_tags", "salience", "tagger_for"]
+__all__ = ["Salience", "Tagger", "Tags", "article_tags", "salience", "tagger_for", "warm"]
 
 _TAGGERS: dict[int, tuple[Vocabulary, Tagger]] = {}
 _TAGS: dict[tuple[int, object], Tags] = {}
+_SALIENCE: dict[tuple[int, object], dict[Key, Salience]] = {}
 _MEMO_SIZE = 50_000
 
 
@@ -39,6 +44,7 @@ def tagger_for(vocabulary: Vocabulary) -> Tagger:
         if len(_TAGGERS) >= 4:
             _TAGGERS.clear()
             _TAGS.clear()
+            _SALIENCE.clear()
         held = _TAGGERS[id(vocabulary)] = (vocabulary, Tagger(vocabulary))
     return held[1]
 
@@ -47,8 +53,7 @@ def article_tags(article: Article, vocabulary: Vocabulary) -> Tags:
     """What the text of ``article`` names and would tag (memoised by the file's digest)."""
     tagger = tagger_for(vocabulary)
     meta = article.meta
-    content = article.digest or hash((meta.title, meta.summary, article.body))
-    memo_key = (id(tagger), content)
+    memo_key = (id(tagger), _content(article))
     tags = _TAGS.get(memo_key)
     if tags is None:
         if len(_TAGS) >= _MEMO_SIZE:
@@ -62,6 +67,16 @@ def salience(article: Article, vocabulary: Vocabulary) -> dict[Key, Salience]:
     """The salience of each of the article's tags, most central first (``linking.salience``):
     ``central`` True is "about" (JSON-LD ``about``), False "mentions"; a tag the text never
     names has score 0 and is a mention."""
+    memo_key = (id(tagger_for(vocabulary)), _content(article))
+    found = _SALIENCE.get(memo_key)
+    if found is None:
+        if len(_SALIENCE) >= _MEMO_SIZE:
+            _SALIENCE.clear()
+        found = _SALIENCE[memo_key] = _salience(article, vocabulary)
+    return found
+
+
+def _salience(article: Article, vocabulary: Vocabulary) -> dict[Key, Salience]:
     named = article_tags(article, vocabulary).salience
     result = {
         (kind, entry_id): named.get((kind, entry_id), UNNAMED)
@@ -69,3 +84,42 @@ def salience(article: Article, vocabulary: Vocabulary) -> dict[Key, Salience]:
         for entry_id in article.ids(kind)
     }
     return dict(sorted(result.items(), key=lambda kv: rank(kv[0], kv[1])))
+
+
+PARALLEL_MIN = 1500  # articles; fewer are not worth worker processes
+_WARMING: tuple[list[Article], Vocabulary] | None = None
+
+
+def warm(articles: list[Article], vocabulary: Vocabulary, workers: int | None = None) -> None:
+    """Compute the salience of many articles at once, in forked worker processes when there are
+    many, so that later ``salience`` calls (and processes forked afterwards) find it memoised.
+    Deterministic: the same values as ``salience`` one by one."""
+    global _WARMING
+    tagger = tagger_for(vocabulary)
+    todo = [a for a in articles if (id(tagger), _content(a)) not in _SALIENCE]
+    workers = min(workers or os.cpu_count() or 1, 4)
+    if len(todo) < PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for article in todo:
+            salience(article, vocabulary)
+        return
+    _WARMING = (todo, vocabulary)
+    try:
+        size = -(-len(todo) // (workers * 4))
+        chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for chunk, results in zip(chunks, pool.map(_warm_chunk, chunks), strict=True):
+                for index, result in zip(chunk, results, strict=True):
+                    _SALIENCE[(id(tagger), _content(todo[index]))] = result
+    finally:
+        _WARMING = None
+
+
+def _warm_chunk(chunk: range) -> list[dict[Key, Salience]]:
+    articles, vocabulary = _WARMING
+    return [_salience(articles[index], vocabulary) for index in chunk]
+
+
+def _content(article: Article) -> object:
+    """What an article's memo entry is keyed by: its file's digest (or its text)."""
+    meta = article.meta
+    return article.digest or hash((meta.title, meta.summary, article.body))
