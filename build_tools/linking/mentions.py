@@ -54,7 +54,7 @@ SELF_CITATION = frozenset(
      "graphic", "figure", "table", "data", "review", "presentation", "compilation", "search", "legal update",
      "update", "attorney", "attorneys", "analyst", "analysts", "staff", "experts", "seminar", "seminars"]
 )  # fmt: skip
-CITED_BY = frozenset(["see", "by", "source:", "sources:", "from", "also"])
+CITED_BY = frozenset(["see", "by", "to", "source:", "sources:", "from", "also"])
 
 
 @dataclass(frozen=True)
@@ -173,8 +173,11 @@ def _inner(index: Index, candidates: list, winners: list, size: int) -> list:
     if not actors:
         return []
     starts = [s for s, _, _ in actors]
+    blocks = sorted((s, e) for s, e, spellings in candidates if any(x.role == BLOCK for x in spellings))
     inside = []
     for start, end, spellings in candidates:
+        if any(s <= start and end <= e for s, e in blocks):
+            continue  # "Atlantic" in "North Atlantic Treaty Organization": forbidden there
         at = bisect.bisect_right(starts, start) - 1
         if at < 0 or end > actors[at][1] or (start, end) == actors[at][:2]:
             continue

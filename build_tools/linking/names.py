@@ -39,10 +39,12 @@ SHORT = 3  # spellings this long or shorter are found as whole words only
 WORD_ENDS = " .,'):;!?\"”*]"
 CASE_UPPER, CASE_CAPITAL, CASE_ANY, CASE_EXACT = "upper", "capital", "any", "exact"
 PLACES, TOPICS = "places", "topics"
-# Names that borrow a place's name without naming the place: a school, a newspaper.
+# Names that borrow a place's name without naming the place: a school, a newspaper, a bank, a
+# state's court, a declaration or process named after the city it was made in.
 BORROWED = (
     "University of {}", "{} University", "{} State University", "{} Times", "{} Post", "{}-class", "{} Airways",
-    "{} Airlines",
+    "{} Airlines", "Bank of {}", "{} Supreme Court", "{} Declaration", "{} Process", "{} Mechanism", "{} Format",
+    "{} Statute",
 )  # fmt: skip
 # Last words that are not surnames: "Martin Luther King Jr.", "Abdullah II of Jordan".
 _NOT_SURNAMES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"}
