@@ -38,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ref", default=None, help="measure build_tools/ as of this git commit (e.g. HEAD)")
     parser.add_argument("--no-rebuilds", action="store_true", help="skip the rebuilds after an edit and an addition")
     parser.add_argument(
-        "--no-ingest", action="store_true", help="skip the bulk ingest of ../shared/corpus (measured when present)"
+        "--no-ingest",
+        action="store_true",
+        help="skip the bulk ingest of ../shared/corpus and its whole-corpus figures (measured when present)",
     )
     for name, what in (
         ("browser", "the bytes per search measured in Chromium"),
@@ -79,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(markdown(results))
     print(f"results: {args.out} and {args.out.with_suffix('.md')}", file=sys.stderr)
+    if not args.no_ingest:  # the whole-corpus figures of ingest (bench/README.md, "Ingest")
+        from .ingest_corpus import CORPUS
+        from .ingest_corpus import main as corpus_figures
+
+        if CORPUS.is_dir():
+            corpus_figures(["--out", str(args.out.with_name("ingest-corpus.json"))])
     return 0
 
 

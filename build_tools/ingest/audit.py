@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,10 +68,23 @@ def lost_lines(text: str, article: str, removed: list[tuple[str, str]]) -> list[
     gone = "\n".join(_letters(_untagged(part)) for _, part in removed)
     lost = []
     for line in source_lines(html.unescape(text)):
-        line_key = _letters(_MARKER.sub("", line))
-        if line_key not in kept and line_key not in gone:
+        line_words = raw_key(_MARKER.sub("", line)).split()
+        if not _accounted(line_words, kept, gone):
             lost.append(line)
     return lost
+
+
+def _accounted(line_words: list[str], kept: str, gone: str) -> bool:
+    """Whether a line is in the article or removed by a rule, or its start in one and its end in
+    the other (a rule cut a link off the front of a line, or a date off its end)."""
+    whole = "".join(line_words)
+    if whole in kept or whole in gone:
+        return True
+    for cut in range(1, len(line_words)):
+        head, tail = "".join(line_words[:cut]), "".join(line_words[cut:])
+        if (head in gone and tail in kept) or (head in kept and tail in gone):
+            return True
+    return False
 
 
 def tables(text: str) -> list[list[list[str]]]:
@@ -142,16 +154,16 @@ def _turn_key(label: str, rest: str) -> str:
 
 def speaker_turns(text: str) -> list[str]:
     """The turns of a source ``text`` (paragraphs starting with a speaker label, in a transcript),
-    each as its label and first words."""
-    out, labels = [], []
+    each as its label and the first words of its line."""
+    out, found_turns = [], []
     previous = ""
     for line in text.replace("\u00a0", " ").split("\n"):
         found = turn(line) if not previous.strip() or previous.endswith("  ") else None
         if found is not None:
-            labels.append(found[0])
+            found_turns.append(found)
             out.append(_turn_key(*found))
         previous = line
-    return out if is_transcript(labels) else []
+    return out if is_transcript(found_turns) else []
 
 
 def written_turns(body: str) -> list[str]:
@@ -165,19 +177,23 @@ def written_turns(body: str) -> list[str]:
 
 
 def turns_kept(source: str, body: str) -> int:
-    """How many of the source's turns the article holds as turns (label in bold, same words)."""
-    written = Counter(written_turns(body))
-    kept = 0
+    """How many of the source's turns the article holds as turns, in order (label in bold, the
+    same first words; a source line may end before the eighth word)."""
+    written = written_turns(body)
+    kept, at = 0, 0
     for found in speaker_turns(source):
-        if written[found] > 0:
-            written[found] -= 1
-            kept += 1
+        for index in range(at, len(written)):
+            if written[index] == found or written[index].startswith(found + " "):
+                kept, at = kept + 1, index + 1
+                break
     return kept
 
 
 def turns_as_headings(source: str, body: str) -> list[str]:
-    """Headings of an article body that are a speaker turn of the source (a paragraph there
-    starting with a speaker label, not a heading the source marked as one)."""
+    """Headings of an article body that are a speaker turn of the source (in a transcript, a
+    paragraph there starting with a speaker label, not a heading the source marked as one)."""
+    if not speaker_turns(source):
+        return []
     source_turns = set()
     for line in source.replace("\u00a0", " ").split("\n"):
         if turn(line) is not None:

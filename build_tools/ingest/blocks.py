@@ -41,7 +41,9 @@ def _heading(line: str) -> tuple[str, str] | None:
     closing hashes and spaces stripped from the end (the lazy pattern retried its tail after
     every character: quadratic in a line of spaces)."""
     hashes = len(line) - len(line.lstrip("#"))
-    if not 1 <= hashes <= 6 or hashes == len(line) or not line[hashes].isspace():
+    if 1 <= hashes <= 6 and hashes == len(line):
+        return line, ""  # an empty heading ("## " and spaces): nothing to keep
+    if not 1 <= hashes <= 6 or not line[hashes].isspace():
         return None
     return line[:hashes], line[hashes:].lstrip().rstrip().rstrip("#").rstrip()
 

@@ -53,6 +53,7 @@ _DROP_ELEMENTS = re.compile(r"<(script|style|iframe|video|audio|noscript|svg)\b.
 _ANCHOR_START = re.compile(r"<a\b", re.I)
 _ANCHOR = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>", re.I | re.S)
 _ANCHOR_END = re.compile(r"</a\s*>", re.I)
+_DOWNLOAD = re.compile(r"\sdownload\b", re.I)
 _BLOCKQUOTE_START = re.compile(r"<blockquote\b", re.I)
 _BLOCKQUOTE = re.compile(r"<blockquote\b[^>]*>(.*?)</blockquote\s*>", re.I | re.S)
 _BLOCKQUOTE_END = re.compile(r"</blockquote\s*>", re.I)
@@ -98,9 +99,16 @@ def html_fragments(text: str, removed: list[tuple[str, str]] | None = None) -> s
     if "<" not in text:
         return text
     text = _drop_elements(text, removed)
-    text = sub_each(
-        _ANCHOR, lambda m: f"[{' '.join(_untagged(m[2]).split())}]({m[1]})", text, _ANCHOR_START, _ANCHOR_END
-    )
+
+    def anchor(match: re.Match) -> str:
+        label = " ".join(_untagged(match[2]).split())
+        if _DOWNLOAD.search(match[0], 0, match[0].find(">") + 1):  # a "Download" button beside a file's link
+            if removed is not None:
+                removed.append(("page-furniture", label))
+            return " "
+        return f"[{label}]({match[1]})"
+
+    text = sub_each(_ANCHOR, anchor, text, _ANCHOR_START, _ANCHOR_END)
 
     def quote(match: re.Match) -> str:
         inner = sub_closed(_BLOCK_TAGS, "\n\n", _BR.sub("\n", match[1]), ">")
@@ -172,8 +180,16 @@ def clean_characters(text: str, removed: list[tuple[str, str]] | None = None) ->
     text = sub_closed(_TAGS_DROPPED, "", text, ">")
     text = drop_end_marks(remove_lines(text, _end_mark))
     text = re.sub(r"\*{4,}", " ", text)  # empty strong emphasis between words
-    text = re.sub(r"(?<![_\w])([^\W_]+)__(?=[^\W_])", r"\1 ", text)  # "defi__has": a space lost in pandoc
+    text = _GLUED_UNDERSCORES.sub(_unglue, text)  # "defi__has": a space lost in pandoc (not inside an address)
     return drop_code(text, removed)
+
+
+# A link target or an address (kept as it is), or a word glued to the next by "__".
+_GLUED_UNDERSCORES = re.compile(r"(\]\([^)\s]*+\)|\bhttps?://\S++)|(?<![_\w])([^\W_]+)__(?=[^\W_])")
+
+
+def _unglue(match: re.Match) -> str:
+    return match[1] or f"{match[2]} "
 
 
 def drop_code(text: str, removed: list[tuple[str, str]] | None = None) -> str:

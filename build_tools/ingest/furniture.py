@@ -122,6 +122,7 @@ _CHROME_LINE = [
         r"^(share|subscribe|follow)( (on|to|us on))? (facebook|twitter|x|linkedin|email|our newsletter)\b", re.I
     ),
     re.compile(r"^(photo|image) credit:", re.I),
+    re.compile(r"^\d[\d,.]*[kKmM]?\s+(comments?|replies|shares?|views|likes)$", re.I),  # a byline's counters
 ]
 _BYLINE = re.compile(r"^(?i:by|written by)\s+([A-Z][\w.'’-]+(?:[ ,]+(?:and\s+)?[A-Z][\w.'’-]+){0,12})\.?$")
 _VERSION_ITEM = re.compile(r"\bversion:?\s*\d+\b|\.pdf\)?$", re.I)
@@ -247,6 +248,29 @@ def extract_metadata(blocks: list[Block], meta: dict, title_key: str) -> list[Bl
     return out
 
 
+_ORDINAL = ("st", "nd", "rd", "th")
+
+
+def _after_title(line_key: str, title_key: str) -> str | None:
+    """What follows the title in a line that starts with it (compared as keys), or None. A pasted
+    page loses superscripts ("15<sup>th</sup>" → "15") and the space before a date glued to the
+    title ("PrioritiesApril 16, 2026"): a word of the line may lack the ordinal ending of the
+    title's word, and the title's last word may run on into the next."""
+    if line_key.startswith(title_key):
+        return line_key[len(title_key) :]
+    line_words, title_words = line_key.split(), title_key.split()
+    if len(line_words) < len(title_words) or not title_words:
+        return None
+    for ours, theirs in zip(line_words, title_words[:-1], strict=False):
+        if ours != theirs and not (theirs.startswith(ours) and theirs[len(ours) :] in _ORDINAL and ours.isdigit()):
+            return None
+    last = line_words[len(title_words) - 1]
+    if not last.startswith(title_words[-1]):
+        return None
+    rest = [last[len(title_words[-1]) :], *line_words[len(title_words) :]]
+    return " " + " ".join(word for word in rest if word)
+
+
 def remove_debris(blocks: list[Block], title_key: str, meta: dict) -> list[Block]:
     end = _header_end(blocks)
     out: list[Block] = []
@@ -261,8 +285,9 @@ def remove_debris(blocks: list[Block], title_key: str, meta: dict) -> list[Block
             plain_key = key(text)
             if plain_key == title_key:
                 continue  # a repeated title, wherever it stands
-            if plain_key.startswith(title_key) and index <= end:
-                rest = plain_key[len(title_key) :]
+            after_title = _after_title(plain_key, title_key)
+            if after_title is not None and index <= end:
+                rest = after_title
                 if len(rest) < 60 and (parse_date(plain_text(text)) or not rest.strip()):
                     date = parse_date(plain_text(text))
                     if date and re.search(r"\bupdated\b", rest):

@@ -24,7 +24,8 @@ RULES = {
     "metadata": "'Label: value' lines, datelines and bylines of the page header, read into the frontmatter",
     "page-furniture": "repeated titles, share/subscribe/citation links, breadcrumbs, PDF lists, a trailing footer",
     "table-of-contents": "lists of in-page links, or of the headings that follow",
-    "sections": "nothing: lines made headings (listed only if a rule of it ever drops text)",
+    "speakers": "nothing: speaker labels put in bold (listed only if it ever dropped text)",
+    "sections": "nothing: lines made headings (listed only if it ever dropped text)",
     "empty-heading": "a heading with no text under it before the next heading of its level",
 }
 
@@ -45,16 +46,30 @@ class Ledger:
         before = [block_text(block) for block in blocks]
         after_blocks = run(blocks)
         after_texts = [block_text(block) for block in after_blocks]
-        unmatched = Counter(key(text) for text in after_texts)
-        gone = []
+        # Blocks a rule left as they were match by their text; the others by their key (a rule
+        # that only re-marks a block, a line made a heading, removes nothing).
+        same = Counter(after_texts)
+        changed_before = []
         for text in before:
+            if same[text] > 0:
+                same[text] -= 1
+            else:
+                changed_before.append(text)
+        changed_after = []  # what is left of the after texts once the unchanged ones are matched
+        for text in after_texts:
+            if same[text] > 0:
+                same[text] -= 1
+                changed_after.append(text)
+        unmatched = Counter(key(text) for text in changed_after)
+        gone = []
+        for text in changed_before:
             text_key = key(text)
             if unmatched[text_key] > 0:
                 unmatched[text_key] -= 1
             elif text_key:
                 gone.append(text)
         # An after block matched by no before block is what a rule made of one: a block it cut.
-        made = [text for text in after_texts if unmatched[key(text)] > 0 and text.strip()]
+        made = [text for text in changed_after if unmatched[key(text)] > 0 and text.strip()]
         for text in gone:
             kept = max((t for t in made if t in text), key=len, default="")
             rest = " ".join(text.replace(kept, " ", 1).split()) if kept else text.strip()

@@ -38,18 +38,22 @@ def _person(label: str) -> bool:
     return label.startswith("Q") or "." in label or " " in label.strip()
 
 
-def is_transcript(labels: list[str]) -> bool:
-    """Paragraphs starting with labels make a transcript when one label names a speaker and
-    there are two turns or more (a fact sheet's "TARGETS: …" lines, a lone "FERPA: …" heading
-    are not turns)."""
-    return len(labels) >= 2 and any(_person(label) for label in labels)
+def is_transcript(turns: list[tuple[str, str]]) -> bool:
+    """Paragraphs starting with labels ((label, rest) each) make a transcript when one label
+    names a speaker, there are two turns or more, and either a speaker speaks twice, the
+    interviewer asks ("Q"), or every label starts its words on its line. A fact sheet's section
+    labels ("BUILDING ON …:" alone on a line, each once) or a lone "FERPA: …" heading are no turns."""
+    labels = [label.rstrip(":") for label, _ in turns]
+    if len(labels) < 2 or not any(_person(label) for label in labels):
+        return False
+    return len(set(labels)) < len(labels) or "Q" in labels or all(rest for _, rest in turns)
 
 
 def mark_turns(blocks: list[Block]) -> list[Block]:
     """In a transcript, each paragraph that starts with a speaker label, with the label in bold
     (a label alone joined to the paragraph after it); such a paragraph is then never made a heading."""
-    labels = [found[0] for block in blocks if block.kind == "para" and (found := turn(block.text))]
-    if not is_transcript(labels):
+    found_turns = [found for block in blocks if block.kind == "para" and (found := turn(block.text))]
+    if not is_transcript(found_turns):
         return blocks
     out: list[Block] = []
     pending: str | None = None  # a label alone on its line, waiting for its words
