@@ -15,4 +15,7 @@ run GitHub would start). The jobs run as processes on this machine, not in a fre
 each job a new workspace and temporary folder, and the rehearsal each run its own
 XDG_CACHE_HOME; they share HOME (git's configuration) and this machine's Python and Node.js.
 A race between two runs on gh-pages is staged by race_hook.py, a fetch hook of origin.
+act's cache server does not scope caches by branch as GitHub does (a pull request's run may
+restore its base branch's caches, and what it saves is its own): the rehearsal shows that the
+Preview workflow restores main's build state and saves none, not GitHub's scoping itself.
 """

@@ -45,7 +45,7 @@ OWNER, NAME = "org", "archive"
 FULL_NAME = f"{OWNER}/{NAME}"
 PAGES_URL = f"https://{OWNER}.github.io/{NAME}/"
 TOKEN = "rehearsal-token-not-a-secret"
-USES = re.compile(r"uses:\s*([\w.-]+/[\w.-]+)@([0-9a-f]{40})")
+USES = re.compile(r"uses:\s*([\w.-]+/[\w.-]+)(?:/[\w./-]+)?@([0-9a-f]{40})")  # owner/name[/path]@sha
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Rehearsal",
     "GIT_AUTHOR_EMAIL": "rehearsal@example.org",

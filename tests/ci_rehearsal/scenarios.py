@@ -2,7 +2,12 @@
 
 pull-request   #1 adds one article: CI passes, Preview builds and uploads, Preview publish puts
                the preview into gh-pages/pr-1/ and creates one comment.
-second-push    #1 changes the article: the preview is updated and the same comment edited.
+second-push    main is deployed (Deploy saves its build state in main's cache); #1 changes the
+               article: the Preview build restores main's state and says it re-rendered only a
+               few pages; the preview is updated and the same comment edited.
+committed-state #4 adds an article and commits .build/ (a memo, a search file) and site/ (a
+               planted page): the Preview run deletes them before restoring main's cache, the
+               build reuses main's state, and nothing planted reaches the artifact.
 fork           #2 comes from a fork: its report is posted as text and nothing is published; a
                label added by someone without write access changes nothing; the label added by a
                maintainer publishes pr-2/; a new push removes the label.
@@ -35,6 +40,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from tests.ci_rehearsal.checks import article, committed_state, deploy_main, expect, failed, reused_state, succeeded
 from tests.ci_rehearsal.rehearsal import FULL_NAME, PAGES_URL, Rehearsal, RehearsalError
 from tests.ci_rehearsal.standin import BOT, Run, now
 
@@ -43,31 +49,6 @@ ARTICLE_URL = "articles/2025/rehearsal-article/"
 FORK_ARTICLE = "articles/2025/2025-06-11-fork-article.md"
 FORK_ARTICLE_URL = "articles/2025/fork-article/"
 MARKER = "<!-- explainer-archive-preview -->"
-
-
-def article(title: str, body: str, date: str = "2025-06-10") -> str:
-    return (
-        f"---\ntitle: {title}\ndate: {date}\nsummary: An article added by a rehearsed pull request.\n"
-        "actors: [vladimir-putin]\ntopics: [sanctions]\nplaces: [russia]\n---\n\n"
-        f"## What happened\n\n{body}\n"
-    )
-
-
-def expect(condition: object, message: str) -> None:
-    if not condition:
-        raise RehearsalError(message)
-
-
-def succeeded(result, *jobs: str) -> None:
-    expect(result.returncode == 0, f"expected success: {result.describe()}")
-    for job in jobs:
-        expect(result.jobs.get(job) == "succeeded", f"job {job!r} did not succeed: {result.describe()}")
-
-
-def failed(result, job: str, reason: str) -> None:
-    expect(result.returncode != 0, f"expected a failure: {result.describe()}")
-    expect(result.jobs.get(job) == "failed", f"job {job!r} did not fail: {result.describe()}")
-    expect(reason in result.text, f"the log does not say {reason!r}: {result.describe()}")
 
 
 def comments(r: Rehearsal, number: int) -> list[dict]:
@@ -133,6 +114,7 @@ def thin_preview(r: Rehearsal, number: int, page: str, body: str) -> None:
 
 
 def second_push(r: Rehearsal, ctx: dict) -> dict:
+    out = deploy_main(r)
     head = r.commit_files(
         ctx["pr1_head"],
         {ARTICLE: article("Rehearsal article, revised", "A second version.")},
@@ -146,6 +128,7 @@ def second_push(r: Rehearsal, ctx: dict) -> dict:
     preview, run_ = r.preview(1, "synchronize", merge)
     succeeded(preview, "Build the preview")
     expect("-> origin/gh-pages" not in preview.text, "the Preview checkout fetched gh-pages (a whole site)")
+    out["state"] = reused_state(preview)
     mark = len(r.standin.log)
     publish = r.publish(run_)
     succeeded(publish, "Publish the preview", "Comment on the pull request")
@@ -160,7 +143,7 @@ def second_push(r: Rehearsal, ctx: dict) -> dict:
     expect(f"Built from {head}" in patches[0]["body"]["body"], "the edited comment does not name the new commit")
     thin_preview(r, 1, page, patches[0]["body"]["body"])
     expect(len(comments(r, 1)) == 1, "pull request #1 has more than one preview comment")
-    return {"preview_seconds": round(preview.seconds), "publish_seconds": round(publish.seconds)}
+    return {**out, "preview_seconds": round(preview.seconds), "publish_seconds": round(publish.seconds)}
 
 
 def target(r: Rehearsal, action: str, number: int, actor: str, **extra) -> tuple[str, dict, str]:
@@ -289,7 +272,7 @@ def crafted(r: Rehearsal, ctx: dict) -> dict:
             claimed_size=claimed,
         )
         r.state.runs[run_.id] = run_
-        before = r.gh_pages()["sha"]
+        before, top_before = r.gh_pages()["sha"], set(r.gh_pages()["top"])
         mark = len(r.standin.log)
         result = r.publish(run_)
         written = r.standin.requests("POST", r"/comments$", mark) + r.standin.requests("PATCH", "", mark)
@@ -304,7 +287,7 @@ def crafted(r: Rehearsal, ctx: dict) -> dict:
             # second line). Whatever was published holds no symbolic link and nothing outside pr-1/.
             expect(not r.pages_symlinks(), f"{name}: gh-pages has a symbolic link: {r.pages_symlinks()}")
             top = set(r.gh_pages()["top"])
-            expect(not top - {".nojekyll", "pr-1", "pr-2"}, f"{name}: gh-pages has {sorted(top)}")
+            expect(not top - top_before - {"pr-1"}, f"{name}: gh-pages has {sorted(top - top_before)} more")
             expect(
                 not any("outside.txt" in p and not p.startswith("pr-1/") for p in r.pages_files()),
                 f"{name}: a file landed outside pr-1/",
@@ -511,6 +494,7 @@ def repo_size(r: Rehearsal) -> dict:
 SCENARIOS = {
     "pull-request": pull_request,
     "second-push": second_push,
+    "committed-state": committed_state,
     "fork": fork,
     "crafted": crafted,
     "theme": theme,
