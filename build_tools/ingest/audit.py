@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from .verify import Verifier
 
 MIN_WORDS = 3  # a source line of fewer words ("Q", "###", a date) is not counted
-_INLINE_TAG = re.compile(r"</?(?:a|sup|sub|span|em|strong|b|i|u|small|font|abbr|cite|s|del|ins|mark)\b[^>]*+>", re.I)
+# Inline tags glue their text to what is around them ("42<sup>nd</sup>"); a link's tags do not
+# ("…Season</a><a …>Download</a>": two links side by side).
+_INLINE_TAG = re.compile(r"</?(?:sup|sub|span|em|strong|b|i|u|small|font|abbr|cite|s|del|ins|mark)\b[^>]*+>", re.I)
 _TAG = re.compile(r"<[^>]*+>")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}")
 _TARGET = re.compile(r"\]\(\s*+<?[^\s)>]*+>?(?:\s++\"[^\"]*+\")?\s*+\)")

@@ -249,6 +249,12 @@ def extract_metadata(blocks: list[Block], meta: dict, title_key: str) -> list[Bl
 
 
 _ORDINAL = ("st", "nd", "rd", "th")
+_FILE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|csv|zip)$", re.I)
+
+
+def _links_a_file(text: str) -> bool:
+    """Whether ``text`` links a document file (the report itself, as a page offers it)."""
+    return any(_FILE.search(urlsplit(url).path) for _, url in link_findall(text))
 
 
 def _after_title(line_key: str, title_key: str) -> str | None:
@@ -283,10 +289,10 @@ def remove_debris(blocks: list[Block], title_key: str, meta: dict) -> list[Block
             if is_chrome_text(text):
                 continue
             plain_key = key(text)
-            if plain_key == title_key:
-                continue  # a repeated title, wherever it stands
+            if plain_key == title_key and not _links_a_file(text):
+                continue  # a repeated title, wherever it stands (not the link to the document itself)
             after_title = _after_title(plain_key, title_key)
-            if after_title is not None and index <= end:
+            if after_title is not None and index <= end and not _links_a_file(text):
                 rest = after_title
                 if len(rest) < 60 and (parse_date(plain_text(text)) or not rest.strip()):
                     date = parse_date(plain_text(text))
