@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -148,8 +148,10 @@ def _id_format_hint(located: Located, loc: tuple, vocabulary: Vocabulary | None)
 NAME_LIKE_RE = re.compile(r"[^\W_][\w .'\u2019-]*")
 
 
+@lru_cache(maxsize=65536)
 def fold(label: str) -> str:
-    """How a wrong id is compared with names: case, accents and punctuation folded."""
+    """How a wrong id is compared with names: case, accents and punctuation folded (each label
+    once: every unknown id is compared with every name and alias of its kind)."""
     text = "".join(c for c in unicodedata.normalize("NFKD", label) if not unicodedata.combining(c))
     return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
 

@@ -218,7 +218,7 @@ def _page_of(path: str, ctx: Context) -> str | None:
     return next((c for c in candidates if c in ctx.pages), None)
 
 
-def _root_link_message(target: str, parts: SplitResult, page: str, ctx: Context) -> str:
+def _root_link_message(target: str, parts: SplitResult, page: str, ctx: Context, hints: list[int] | None = None) -> str:
     """A root-absolute link ('/articles/2025/x/', '/actors/nato/'): the relative link to write
     instead, from the article's page to the page it names (MkDocs resolves ``.md`` links from the
     page's source file and rewrites them for wherever the site is served). A path copied from a
@@ -228,11 +228,26 @@ def _root_link_message(target: str, parts: SplitResult, page: str, ctx: Context)
     if found is None and "/" in path.strip("/"):
         found = _page_of(path.split("/", 1)[1], ctx)
     if found is None:
-        return f"link: Expected a relative link to a page of this site but received {target!r}, {ROOT_LINK_REASON}; it matches no page"
+        guess = _nearest_page(posixpath.normpath(path) if path.strip("/") else "index.md", ctx, hints)
+        suggestion = f"; did you mean {posixpath.relpath(guess, posixpath.dirname(page))!r}?" if guess else ""
+        return (
+            f"link: Expected a relative link to a page of this site but received {target!r}, {ROOT_LINK_REASON}; "
+            f"it matches no page{suggestion}"
+        )
     wanted = posixpath.relpath(found, posixpath.dirname(page))
     wanted += f"?{parts.query}" if parts.query else ""
     wanted += f"#{parts.fragment}" if parts.fragment else ""
     return f"link: Expected a relative link such as {wanted!r} but received {target!r}, {ROOT_LINK_REASON}"
+
+
+def _nearest_page(wanted: str, ctx: Context, hints: list[int] | None) -> str | None:
+    """The page most like ``wanted`` (a fuzzy search of every page), while ``hints`` lasts."""
+    if hints is not None:
+        if hints[0] <= 0:
+            return None
+        hints[0] -= 1
+    best = process.extractOne(wanted, sorted(ctx.pages), score_cutoff=80)
+    return best[0] if best else None
 
 
 def _internal_link_problem(target: str, page: str, ctx: Context, hints: list[int] | None = None) -> str | None:
@@ -242,7 +257,7 @@ def _internal_link_problem(target: str, page: str, ctx: Context, hints: list[int
         return None  # external, protocol-relative, or a fragment/query on this page
     path = parts.path
     if path.startswith("/"):
-        return _root_link_message(target, parts, page, ctx)
+        return _root_link_message(target, parts, page, ctx, hints)
     if path.endswith(".md"):  # MkDocs resolves .md links from the page's source file
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
     else:  # the browser resolves other links from the page URL, one folder deeper
@@ -263,10 +278,6 @@ def _internal_link_problem(target: str, page: str, ctx: Context, hints: list[int
             f"link: Expected a link to the article's page {wanted!r} but received {target!r}, "
             "the name of its source file"
         )
-    best = None
-    if hints is None or hints[0] > 0:
-        if hints is not None:
-            hints[0] -= 1
-        best = process.extractOne(candidates[0], sorted(ctx.pages), score_cutoff=80)
-    suggestion = f"; did you mean {posixpath.relpath(best[0], posixpath.dirname(page))!r}?" if best else ""
+    best = _nearest_page(candidates[0], ctx, hints)
+    suggestion = f"; did you mean {posixpath.relpath(best, posixpath.dirname(page))!r}?" if best else ""
     return f"link: Expected a link to an article, vocabulary entry or page of this site but received {target!r}, which matches none{suggestion}"
