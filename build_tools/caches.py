@@ -90,6 +90,9 @@ class Memo:
     # Kept in memory only (mkdocs serve): the last catalog, patched when only bodies change.
     catalog: Any = None
     contents: Contents = field(default_factory=dict)  # filled in by MemoStore when it writes the memo
+    # Article.digest → its ranking (centrality.Ranking): which tags it is about; the vocabulary is
+    # the same as in ``vocabulary`` (salience reads it)
+    rankings: dict[bytes, tuple] = field(default_factory=dict)
 
 
 def code_salt(site_url: str) -> bytes:
@@ -277,6 +280,7 @@ def _sections(memo: Memo) -> Iterator[tuple[str, Iterable[list]]]:
     yield "related", ([url, urls] for url, urls in memo.related.items())
     yield "jobs", ([key, digest, pages] for key, (digest, pages) in memo.jobs.items())
     yield "contents", ([page, list(signature), digest] for page, (signature, digest) in memo.contents.items())
+    yield "rankings", ([digest, [[*key, about] for key, about in ranked]] for digest, ranked in memo.rankings.items())
     shapes: dict[tuple, int] = {}
     yield "files", (_file_record(name, entry, shapes) for name, entry in memo.files.items())
 
@@ -383,6 +387,9 @@ def _load(stream, key: bytes, salt: bytes) -> Memo:
         elif name == "contents":
             for page, signature, digest in itertools.islice(records, 1, None):
                 memo.contents[page] = (tuple(signature), digest)
+        elif name == "rankings":
+            for digest, ranked in itertools.islice(records, 1, None):
+                memo.rankings[digest] = tuple(((kind, entry), about) for kind, entry, about in ranked)
         elif name == "head":
             memo.structure, vocabulary = records[1]
             memo.vocabulary = tuple(map(_signature, vocabulary))

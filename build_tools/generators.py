@@ -145,13 +145,16 @@ class PageGenerator:
                 tuple(entry_digest[k] for k in catalog.keys_of(article)),
             )
             jobs.append(Job(f"article {article.url}", inputs, _bind(self.article_page, article), is_article=True))
+        self.rankings = {} if self.rankings is None else self.rankings
+        rank_all(catalog.articles, catalog.vocabulary, self.rankings)  # new texts only, when remembered
         for kind in ENTITY_KINDS:
             for entry in catalog.vocabulary.entries[kind].values():
                 key = (kind, entry.id)
                 articles = catalog.by_entity.get(key, [])
                 companions = tuple(entry_digest[k] for k, _ in catalog.companions(key, COMPANIONS * 3))
-                # whole-file digests: which articles are about the entry (salience) reads their text
-                inputs = (entry_digest[key], tuple(a.digest for a in articles), companions)
+                # an entry's page lists its articles' frontmatter, split by whether each is about it
+                listed = tuple((a.meta_digest, self.is_about(key, a)) for a in articles)
+                inputs = (entry_digest[key], listed, companions)
                 jobs.append(Job(f"entity {kind}/{entry.id}", inputs, _bind(self.entity_and_feed, key)))
         for year, articles in catalog.by_year.items():
             jobs.append(Job(f"year {year}", tuple(a.meta_digest for a in articles), _bind(self.year_pages, year)))
@@ -364,8 +367,6 @@ class PageGenerator:
         """An entry's articles as its pages list them: those about it, then those that only
         mention it, each newest first (so page 1 opens with the latest of its story)."""
         articles = self.catalog.by_entity.get(key, [])
-        self.rankings = {} if self.rankings is None else self.rankings
-        rank_all(articles, self.catalog.vocabulary, self.rankings)  # in worker processes when many are new
         about = [a for a in articles if self.is_about(key, a)]
         if len(about) == len(articles):
             return articles

@@ -65,7 +65,9 @@ def generate(project: Project, in_place: bool = False, memo: bool = True, persis
     catalog, patched = _catalog_remembering(project, last)
     structure = last.structure if patched else catalog.structure()
     related = _remembered_related(catalog, last) if last.structure == structure else None
-    generator = PageGenerator(catalog, project.site_url, related)
+    vocabulary = _vocabulary_signature(project)
+    rankings = dict(last.rankings) if last.vocabulary == vocabulary else {}  # salience reads the vocabulary
+    generator = PageGenerator(catalog, project.site_url, related, rankings)
     jobs = generator.jobs()
     todo, keep, digests = [], {}, {}
     for job in jobs:
@@ -87,8 +89,10 @@ def generate(project: Project, in_place: bool = False, memo: bool = True, persis
         if digests[key] is not None
     }
     related_urls = {url: [a.url for a in found] for url, found in (generator.related or {}).items()}
-    vocabulary = _vocabulary_signature(project)
-    store.save(Memo(store.salt, last.files, structure, related_urls, jobs_memo, vocabulary, catalog), persist)
+    ranked = generator.rankings or {}
+    rankings = {a.digest: ranked[a.digest] for a in catalog.articles if a.digest in ranked}
+    memo = Memo(store.salt, last.files, structure, related_urls, jobs_memo, vocabulary, catalog, rankings=rankings)
+    store.save(memo, persist)
     return Generated(len(pages) + len(kept), changes.changed, changes.removed, len(pages))
 
 

@@ -293,3 +293,27 @@ def test_rankings_from_worker_processes_equal_those_made_in_process(golden, monk
     assert forked == serial and len(serial) == len(catalog.articles)
     article = next(a for a in catalog.articles if a.slug == "putin-and-the-talks")
     assert serial[article.digest][0] == (("actors", "vladimir-putin"), True)
+
+
+def test_rankings_are_remembered_between_runs(golden_archive, monkeypatch):
+    """The memo keeps each article's ranking: after a body edit only that article is ranked
+    again, and the memo read back from its file holds a ranking for every article."""
+    from build_tools import caches, centrality, pipeline
+
+    project = Project(golden_archive)
+    pipeline.generate(project)
+    caches._live.clear()  # read the memo back from its file, not from this process
+    memo = caches.MemoStore(golden_archive / caches.CACHE_FILE, caches.code_salt(project.site_url)).load()
+    catalog, _ = pipeline.load_catalog(project)
+    assert {a.digest for a in catalog.articles} == set(memo.rankings)
+    talks = next(a for a in catalog.articles if a.slug == "putin-and-the-talks")
+    assert memo.rankings[talks.digest] == centrality.ranking(talks, catalog.vocabulary)
+
+    ranked: list[str] = []
+    original = centrality.ranking
+    monkeypatch.setattr(centrality, "ranking", lambda a, v: ranked.append(a.slug) or original(a, v))
+    path = golden_archive / "articles/2025/2025-05-19-putin-and-the-talks.md"
+    path.write_text(path.read_text("utf-8") + "\nPutin spoke again.\n", "utf-8")
+    caches._live.clear()
+    pipeline.generate(project)
+    assert ranked == ["putin-and-the-talks"]
