@@ -61,6 +61,7 @@ def check(project: Project, paths: list[Path] | None = None, entries: dict[Path,
 
     vocabulary, vocabulary_problems = read_vocabulary(project.vocabulary)
     vocabulary_files = {kind: file_key(path) for kind, path in vocabulary.files.items()}
+    vocabulary_paths = {*vocabulary_files.values(), project.vocabulary.resolve()}
     shown_to_path = {display_path(p, project.root): p for p in vocabulary_files.values()}
     for problem in vocabulary_problems:
         by_path[shown_to_path.get(problem.path, project.vocabulary.resolve())].append(problem)
@@ -94,23 +95,35 @@ def check(project: Project, paths: list[Path] | None = None, entries: dict[Path,
         by_path[vocabulary_files[kind]].append(problem)
         about[problem] = ids
 
-    used_broken = _used_broken_entries(vocabulary, articles, selected)
+    scope = (selected, entries or {}, vocabulary_paths)
+    reported = _reported(by_path, about, _used_broken_entries(vocabulary, articles, selected), scope)
+    checked = len(read if selected is None else read & selected)
+    return Report(sorted(set(reported)), checked)
+
+
+def _reported(
+    by_path: dict[Path, list[Problem]],
+    about: dict[Problem, tuple[str, ...]],
+    used_broken: dict[Path, Callable[[int], bool]],
+    scope: tuple[set[Path] | None, dict[Path, EntryFilter], set[Path]],
+) -> list[Problem]:
+    """The problems of the selected files (of a narrowed vocabulary file, of the entries the change
+    added or edited), and those reported whatever the selection: a vocabulary that cannot be read
+    (it makes every article's ids look unknown) and the errors of entries a selected article uses."""
+    selected, entries, vocabulary_paths = scope
     reported: list[Problem] = []
     for path, problems in by_path.items():
         in_scope = selected is None or path in selected
-        narrowed = (entries or {}).get(path)
-        # A vocabulary that cannot be read makes every article's ids look unknown: always say so.
-        is_broken_vocabulary = path in vocabulary_files.values() or path == project.vocabulary.resolve()
+        narrowed = entries.get(path)
         broken_lines = used_broken.get(path)
         reported += [
             p
             for p in problems
             if (in_scope and (narrowed is None or narrowed.reports(p.line, about.get(p, ()))))
-            or (is_broken_vocabulary and p.severity == "error" and p.rule == "schema")
+            or (path in vocabulary_paths and p.severity == "error" and p.rule == "schema")
             or (broken_lines is not None and p.severity == "error" and broken_lines(p.line))
         ]
-    checked = len(read if selected is None else read & selected)
-    return Report(sorted(set(reported)), checked)
+    return reported
 
 
 def article_problems(article: Article, ctx: Context, known_terms: list[Term]) -> list[Problem]:
