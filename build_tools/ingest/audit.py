@@ -31,7 +31,7 @@ MIN_WORDS = 3  # a source line of fewer words ("Q", "###", a date) is not counte
 _INLINE_TAG = re.compile(r"</?(?:sup|sub|span|em|strong|b|i|u|small|font|abbr|cite|s|del|ins|mark)\b[^>]*+>", re.I)
 _TAG = re.compile(r"<[^>]*+>")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}")
-_TARGET = re.compile(r"\]\(\s*+<?[^\s)>]*+>?(?:\s++\"[^\"]*+\")?\s*+\)")
+_TARGET = re.compile(r"\]\([^\s)]*+\)?")  # a link's target (its title, if any, is words)
 _URL = re.compile(r"\b(?:https?|mailto):\S*+")
 
 
@@ -159,7 +159,7 @@ def speaker_turns(text: str) -> list[str]:
     each as its label and the first words of its line."""
     out, found_turns = [], []
     previous = ""
-    for line in text.replace("\u00a0", " ").split("\n"):
+    for line in _untagged(text.replace("\u00a0", " ")).split("\n"):
         found = turn(line) if not previous.strip() or previous.endswith("  ") else None
         if found is not None:
             found_turns.append(found)

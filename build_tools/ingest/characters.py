@@ -185,7 +185,9 @@ def clean_characters(text: str, removed: list[tuple[str, str]] | None = None) ->
 
 
 # A link target or an address (kept as it is), or a word glued to the next by "__".
-_GLUED_UNDERSCORES = re.compile(r"(\]\([^)\s]*+\)|\bhttps?://\S++)|(?<![_\w])([^\W_]+)__(?=[^\W_])")
+# (The target is skipped up to its first ")" or space without requiring the ")": a pattern that
+# required it would search again from every "](" of a line of them.)
+_GLUED_UNDERSCORES = re.compile(r"(\]\([^)\s]*+|\bhttps?://\S++)|(?<![_\w])([^\W_]+)__(?=[^\W_])")
 
 
 def _unglue(match: re.Match) -> str:

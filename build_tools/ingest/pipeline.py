@@ -17,7 +17,6 @@ from .normalize import Normalized, normalize
 from .records import Records
 from .sources import Draft, SourceError, read_source
 from .tagging import Tagger
-from .text import plain_text
 from .verify import Verifier
 from .writer import Archive, InvalidArticle, render_article, slugify
 
@@ -171,7 +170,7 @@ class Session:
             return Outcome(FAILED, errors=[str(exc)])
         except Exception as exc:  # noqa: BLE001 — one bad file must not stop the others
             return Outcome(FAILED, errors=[f"could not parse it ({type(exc).__name__}: {exc})"])
-        self.texts.append(f"{item.meta['title']}\n{plain_text(item.body)}")
+        self.texts.append(f"{item.meta['title']}\n\n{item.body}")  # for suggestions: lines kept
         try:
             text = item.text
         except InvalidArticle as exc:

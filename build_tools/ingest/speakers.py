@@ -29,7 +29,7 @@ def turn(text: str) -> tuple[str, str] | None:
     if match["label"] == "Q" and match["colon"] == "." and match["rest"][:1].islower():
         return None
     colon = ":" if match["colon"] == ":" else ""
-    return match["label"] + colon, match["rest"].strip()
+    return " ".join(match["label"].split()) + colon, match["rest"].strip()  # "MS.  PSAKI" → "MS. PSAKI"
 
 
 def _person(label: str) -> bool:
