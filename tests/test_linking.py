@@ -209,10 +209,11 @@ def test_retag_changes_only_the_tag_lists() -> None:
 
 def test_suggestions_are_names_with_evidence() -> None:
     texts = [
+        "Remarks In Islamabad\n\n## Press Gaggle With Officials\n\n"
         "MR. KIRBY: Thanks. Today we met Shehbaz Sharif in Islamabad. Don't worry. The PRESID said so.\n"
-        "We spoke with Shehbaz Sharif and the Federal Emergency Management Agency (FEMA).",
-        "Yesterday Shehbaz Sharif met officials of the Federal Emergency Management Agency in Islamabad. "
-        "FEMA agreed. Vladimir Putin did not. Today the Inflation Reduction Act passed.",
+        "We spoke with Shehbaz Sharif and the Federal Emergency Management Agency (FEMA). Look, we did.",
+        "A visit\n\nYesterday Shehbaz Sharif met officials of the Federal Emergency Management Agency in Islamabad. "
+        "FEMA agreed. Vladimir Putin did not. Today the Inflation Reduction Act passed. Look at the state of it.",
     ]
     found = {s.name: s for s in suggest_vocabulary(TAGGER, texts)}
     assert set(found) == {"Shehbaz Sharif", "Federal Emergency Management Agency", "Islamabad"}

@@ -36,6 +36,8 @@ def capitalised_runs(text: str) -> list[tuple[int, int]]:
             last_lower[index] = next((i for i in range(end - 1, start - 1, -1) if "a" <= text[i] <= "z"), -1)
         if last_lower[index] > at:  # [A-Z][a-zA-Z’'.-]*[a-z]: to the run's last lowercase letter
             return last_lower[index] + 1
+        if text[at + 1 : at + 3] == ". " and capital(at + 3):  # an initial: "Donald J. Trump"
+            return at + 2
         capitals = 1  # [A-Z]{2,6}
         while capitals < 6 and capital(at + capitals):
             capitals += 1
