@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -132,18 +133,22 @@ def unpack(workspace: Path, temporary: Path, archive: Path) -> str:
 
 def logged_build(workspace: Path, env: dict[str, str], label: str) -> dict:
     """``build``, timed, with the lines it prints (what it reused)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
     started = time.monotonic()
     process = subprocess.run(
         [PYTHON, "-m", "build_tools", "build", "--root", str(workspace)], cwd=workspace, env=env, capture_output=True
     )
     wall = round(time.monotonic() - started, 2)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 2)
     text = (process.stdout + process.stderr).decode(errors="replace")
     if process.returncode != 0:
         raise RuntimeError(f"{label}: build exited {process.returncode}:\n{text[-3000:]}")
     lines = [line for line in text.splitlines() if line.startswith(("generate:", "build:"))]
     stages = json.loads((workspace / ".build" / "last-build.json").read_text(encoding="utf-8"))
     print(f"{label}: {wall} s", *lines, sep="\n  ", file=sys.stderr)
-    return {"wall_s": wall, "load": os.getloadavg()[0], "lines": lines, "stages": stages}
+    return {"wall_s": wall, "cpu_s": cpu, "load_before": load, "lines": lines, "stages": stages}
 
 
 def tree_bytes(folder: Path) -> tuple[int, int]:
@@ -195,8 +200,9 @@ def run(folder: Path, n: int, pr_clean: bool) -> dict:
         checkout(bare, workspace, pull)
         env = environment(package, temporary / "archive-cache-key")
         results["pr_clean_build"] = logged_build(workspace, env, "pull request, clean")
-    baseline = results["main_clean_build"]["wall_s"]
-    results["ratio_pr_to_clean"] = round(results["pr_build"]["wall_s"] / baseline, 3)
+    clean, pull_request = results["main_clean_build"], results["pr_build"]
+    results["ratio_pr_to_clean"] = round(pull_request["wall_s"] / clean["wall_s"], 3)
+    results["ratio_pr_to_clean_cpu"] = round(pull_request["cpu_s"] / clean["cpu_s"], 3)
     return results
 
 
