@@ -96,27 +96,36 @@ def load(text: str, first_line: int = 1) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else first_line
-        hint = _quote_hint(text, mark.line, exc.problem or "") if mark else ""
+        hint = _quote_hint(text, mark, exc.problem or "") if mark else ""
         raise YamlError(f"Invalid YAML: {exc.problem or exc.context}{hint}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"Invalid YAML: {exc}", first_line) from None
 
 
 # What YAML says when a plain value holds ": " or starts with a character that has a meaning
-# ("`", "@", "%"): the fix is to quote the value.
+# ("`", "@", "%"): the fix is to quote the value. A value that starts like a list or a quoted
+# string and goes on after it ("[Draft] Talks", '"Deal" reached') needs quotes around it all.
 _NEEDS_QUOTES = ("mapping values are not allowed here", "that cannot start any token")
 _KEY_VALUE_RE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w.-]*):[ \t]+(.+?)\s*$")
+_CONTINUED_RE = re.compile(r"""^(?:\[[^\]]*\]|\{[^}]*\}|"[^"]*"|'[^']*')[ \t]*[^\s#]""")
 
 
-def _quote_hint(text: str, index: int, problem: str) -> str:
-    """For a value that must be quoted: the line as it should be written."""
+def _quote_hint(text: str, mark: yaml.Mark, problem: str) -> str:
+    """For a value that must be quoted: the line as it should be written; for a tab: spaces."""
     lines = text.split("\n")
-    match = (
-        _KEY_VALUE_RE.match(lines[index]) if any(p in problem for p in _NEEDS_QUOTES) and index < len(lines) else None
-    )
-    if match is None or match[3].startswith(("'", '"')):
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    if "'\\t'" in problem or "'\t'" in problem:
+        return "; indent with spaces: YAML does not allow a tab there"
+    match = _KEY_VALUE_RE.match(line)
+    if match is None:
         return ""
-    quoted = '"' + match[3].replace("\\", "\\\\").replace('"', '\\"') + '"'
+    value = match[3]
+    inside = mark.column >= match.start(3)  # the problem is in the value, not in the key
+    if not (_CONTINUED_RE.match(value) or (inside and any(p in problem for p in _NEEDS_QUOTES))):
+        return ""
+    if value.startswith(("'", '"')) and not _CONTINUED_RE.match(value):
+        return ""
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f"; put the value of {match[2]!r} in quotes: {match[2]}: {quoted}"
 
 
