@@ -17,6 +17,7 @@ from .markup import MONTHS, inline, link, plural, teaser_list, year_span
 HOME_LATEST = 12
 HOME_TOP = 6
 LONGEST = 6
+STORY_KIND = "topics"  # a story that runs for years is a topic (a person or a place is not a story)
 RECENT_MONTHS = 12
 LEVELS = 4  # a bar cell's level: 0 (none) to LEVELS (the most in its row)
 #: Where the page's own search form goes; overrides/partials/content.html puts it there (a
@@ -100,7 +101,7 @@ def most_covered(catalog: Catalog, newest: dt.date) -> str:
 
 def longest_running(catalog: Catalog) -> str:
     """The topics whose articles span the most years, with a cell per year of the archive."""
-    kind = KIND["topics"].name if "topics" in KIND else MENU_KINDS[0].name
+    kind = STORY_KIND if STORY_KIND in KIND else MENU_KINDS[0].name
     spans = catalog.longest_running(kind, LONGEST)
     if not spans:
         return ""
