@@ -390,6 +390,47 @@ def test_a_root_absolute_link_fails_check_and_the_strict_build_alike(archive, ca
     )
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"tags": ["a"]}, ("tags", "Unknown field (received a list); did you mean 'topics'?")),
+        ({"author": "A"}, ("author", "Unknown field (received 'A'); did you mean 'source.author'?")),
+        ({"titel": "T"}, ("titel", "Unknown field (received 'T'); did you mean 'title'?")),
+        (
+            {"source": {"name": "N", "licence": "x"}},
+            ("source.licence", "Unknown field (received 'x'); did you mean 'license'?"),
+        ),
+        (
+            {"colour": "x"},
+            (
+                "colour",
+                "Unknown field (received 'x'); expected one of title, date, summary, actors, topics, places, "
+                "source, updated, draft",
+            ),
+        ),
+    ],
+)
+def test_unknown_fields_get_the_field_meant(data, expected):
+    from pydantic import ValidationError
+
+    from build_tools.schema import ArticleMeta, explain, field_path
+
+    with pytest.raises(ValidationError) as raised:
+        ArticleMeta.model_validate({"title": "T", "date": "2025-01-01", "summary": "S", **data})
+    assert [(field_path(loc), message) for loc, message in explain(raised.value, ArticleMeta)] == [expected]
+
+
+def test_field_paths_are_written_one_way():
+    from build_tools.schema import field_path
+
+    assert [field_path(loc) for loc in [("summary",), ("source", "url"), ("actors", 0), ("roles", 0, "from")]] == [
+        "summary",
+        "source.url",
+        "actors[0]",
+        "roles[0].from",
+    ]
+
+
 # -- near-duplicates at scale -----------------------------------------------------------------
 
 
