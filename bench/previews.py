@@ -124,6 +124,17 @@ def pack(workspace: Path, temporary: Path, archive: Path) -> int:
     return archive.stat().st_size
 
 
+def compressed(archive: Path) -> int | None:
+    """Its size as actions/cache uploads it (zstdmt, its default level), when zstd is here."""
+    if not shutil.which("zstdmt"):
+        return None
+    target = archive.with_name(archive.name + ".zst")
+    subprocess.run(["zstdmt", "-q", "-f", str(archive), "-o", str(target)], check=True)
+    size = target.stat().st_size
+    target.unlink()
+    return size
+
+
 def unpack(workspace: Path, temporary: Path, archive: Path) -> str:
     """As preview.yml restores it: clear what the checkout brought, unpack, move the key out."""
     state(workspace, temporary, "clear")
@@ -185,6 +196,7 @@ def run(folder: Path, n: int, pr_clean: bool) -> dict:
     results["site_bytes"], results["site_files"] = tree_bytes(workspace / "site")
     tar = folder / "state.tar"
     results["state_tar_bytes"] = pack(workspace, temporary, tar)
+    results["state_zstd_bytes"] = compressed(tar)
 
     temporary = folder / "runner-temp-pull-request"
     checkout(bare, workspace, pull)
