@@ -68,6 +68,9 @@ class Vocabulary:
     # Entries with a well-formed id whose other fields have errors, by (kind, id): their line.
     # Their id is known (an article using it is not told it is unknown); the entry has the error.
     broken: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Kinds whose file is missing or cannot be read as a list of entries: every id of the kind
+    # would look unknown, so ids are not checked against it (the file's error says what is wrong).
+    unreadable: set[str] = field(default_factory=set)
 
     def get(self, kind: str, entry_id: str) -> VocabularyEntry | None:
         return self.entries[kind].get(entry_id)
@@ -204,7 +207,7 @@ def id_problems(shown: str, refs: Iterable[tuple[str, str, int]], vocabulary: Vo
     how to add a new entry. An id whose entry has errors is known: the entry is reported."""
     problems = []
     for kind, entry_id, line in refs:
-        if (kind, entry_id) in vocabulary or (kind, entry_id) in vocabulary.broken:
+        if (kind, entry_id) in vocabulary or (kind, entry_id) in vocabulary.broken or kind in vocabulary.unreadable:
             continue
         hint = _did_you_mean(suggest(vocabulary, kind, entry_id))
         hint += _new_entry_hint(kind, entry_id, "there", sentence=bool(hint))
@@ -364,16 +367,19 @@ def read_vocabulary(vocabulary_dir: Path) -> tuple[Vocabulary, list[Problem]]:
         shown = display_path(path, vocabulary_dir.parent.parent)
         if not path.exists():
             problems.append(Problem(shown, 1, "error", f"Expected the {kind} vocabulary file but it is missing"))
+            vocabulary.unreadable.add(kind)
             continue
         try:
             located = load(decode_text(path.read_bytes()))
         except YamlError as exc:
             problems.append(Problem(shown, exc.line or 1, "error", exc.message))
+            vocabulary.unreadable.add(kind)
             continue
         if located.data is None:
             continue
         if not isinstance(located.data, list):
             problems.append(Problem(shown, 1, "error", "Expected a YAML list of entries"))
+            vocabulary.unreadable.add(kind)
             continue
         for index, raw in enumerate(located.data):
             line = located.line_of((index,), 1)
