@@ -265,7 +265,7 @@ def test_changed_since_reports_only_the_added_entry_and_article(archive, capsys)
     assert cli.main(["check", "--root", str(archive), "--changed-since", "main"]) == 0
     assert capsys.readouterr().out.split("\n")[0] == (
         "articles/vocabulary/topics.yml:9: warning: entry 'elections': Expected at least one article to use it "
-        "but received none"
+        "but received none; tag an article with it, or remove the entry"
     )
     # Named on the command line besides, a file is checked whole: the untouched entry's warning shows.
     topics.write_text(topics.read_text().replace("description: Elections and votes.", "description: Votes."))

@@ -79,7 +79,8 @@ def vocabulary_lint(
                         shown,
                         start,
                         "warning",
-                        f"entry {entry.id!r}: Expected at least one article to use it but received none",
+                        f"entry {entry.id!r}: Expected at least one article to use it but received none; tag an article "
+                        "with it, or remove the entry",
                         "unused-entry",
                     )
                 )
