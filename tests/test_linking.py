@@ -238,3 +238,13 @@ def test_an_ambiguous_name_must_be_the_entrys_own() -> None:
         VocabularyEntry.model_validate(
             {"id": "jordan", "name": "Jordan", "description": "d", "context": {"ambiguous": ["Amman"]}}
         )
+
+
+def test_tagging_adversarial_text_stays_linear() -> None:
+    """100 kB of names that all need context, or of link syntax: CPU time, not wall time (shared machines)."""
+    import time
+
+    for body in ("Georgia, Atlanta " * 6000, "Georgia Russia\n\n" * 6000, "](" * 50000, "Jordan Amman " * 8000):
+        started = time.process_time()
+        TAGGER.tag("T", "S", body)
+        assert time.process_time() - started < 3.0, body[:20]

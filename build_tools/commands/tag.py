@@ -29,7 +29,7 @@ from ..readers import Vocabulary, article_paths, read_article, read_vocabulary
 from ..writers import write_atomic
 from . import add_root, project_of
 
-_LINK_TARGET = re.compile(r"\]\([^)\s]{0,2000}\)")
+_LINK_TARGET = re.compile(r"\]\([^()\[\]\s]{0,2000}\)")
 
 
 def register(subparsers) -> None:

@@ -27,6 +27,7 @@ state's postal code after a city ("Kenner, LA") is a mention of the state (``pos
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from ..layout import Key
@@ -38,6 +39,7 @@ from .spans import excluded_spans, lead_end
 TITLE, SUMMARY, BODY = "title", "summary", "body"
 ACTORS, PLACES, TOPICS = "actors", "places", "topics"
 _BEFORE = set("@/#_")
+_PARAGRAPH_BREAK = re.compile(r"\n\n")
 # Words before a surname that do not make it someone else's: "President Biden", "Mr. Kirby".
 TITLES = {
     "president", "vice", "secretary", "senator", "sen.", "rep.", "representative", "mr.", "mrs.", "ms.", "mr",
@@ -224,18 +226,27 @@ class Support:
     text: str
     places: list[tuple[int, Key]]  # (offset, entry) of each cue and firm name, sorted
     firm: dict[Key, int] = field(default_factory=dict)  # entry -> where it is first named in full
+    anywhere: set[Key] | None = None  # every entry of ``places`` (made once, when first asked)
+    breaks: list[int] | None = None  # where paragraphs end (made once, when first asked)
+    paragraphs: dict[int, set[Key]] = field(default_factory=dict)  # paragraph -> the entries it supports
 
     def backing(self, keys: list[Key], start: int, end: int) -> list[Key]:
         """Of ``keys``, those supported in the paragraph around start..end, else in the article."""
-        first = self.text.rfind("\n\n", 0, start) + 1
-        last = self.text.find("\n\n", end) % (len(self.text) + 1)
-        low = bisect.bisect_left(self.places, (first,))
-        near = {key for at, key in self.places[low:] if at < last}
+        if self.breaks is None:
+            self.breaks = [found.start() for found in _PARAGRAPH_BREAK.finditer(self.text)]
+        paragraph = bisect.bisect_left(self.breaks, start)
+        near = self.paragraphs.get(paragraph)
+        if near is None:
+            first = self.breaks[paragraph - 1] + 1 if paragraph else 0
+            last = self.breaks[paragraph] if paragraph < len(self.breaks) else len(self.text)
+            low, high = bisect.bisect_left(self.places, (first,)), bisect.bisect_left(self.places, (last,))
+            near = self.paragraphs[paragraph] = {self.places[index][1] for index in range(low, high)}
         backed = [key for key in keys if key in near]
         if backed:
             return backed
-        anywhere = {key for _, key in self.places}
-        return [key for key in keys if key in anywhere]
+        if self.anywhere is None:
+            self.anywhere = {key for _, key in self.places}
+        return [key for key in keys if key in self.anywhere]
 
 
 def _resolve(text: str, start: int, end: int, spellings, support: Support, ambiguous) -> Key | None:

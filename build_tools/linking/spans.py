@@ -30,7 +30,7 @@ _VENUE = re.compile(r"(?:#{1,6}[ \t]+)?([A-Z][\w.'’ -]{0,40},[ \t]+[A-Z][\w.'�
 # The place and date under a signature: "THE WHITE HOUSE," and, a line or two below, "April 15, 2021."
 _SIGNED_AT = re.compile(r"[ \t]*([A-Z][A-Z.'’ ]{2,40}),[ \t]*$")
 _SIGNED_ON = re.compile(r"[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},[ \t]+\d{4}\.?[ \t]*$")
-_LINK_TARGETS = (re.compile(r"\]\([^)\s]{0,2000}\)"), re.compile(r"https?://[^\s)>\]]{1,2000}"))
+_LINK_TARGETS = (re.compile(r"\]\([^()\[\]\s]{0,2000}\)"), re.compile(r"https?://[^\s)>\]]{1,2000}"))
 _BYLINE_WORDS = {"and", "of", "the", "de", "van", "von", "der", "al", "bin", "la", "du", "&"}
 _OPEN_BLOCK = ("#", "-", "*", "+", ">", "|", "!", "[", "<")
 _SENTENCE_END = tuple(".?!:;\"”'’")
