@@ -65,6 +65,14 @@ def test_gold_set_recall_and_precision() -> None:
     assert items, "Expected labelled articles in tests/linking/gold/*.yml"
     vocabulary, problems = read_vocabulary(REPO / "articles" / "vocabulary")
     assert not [p for p in problems if p.severity == "error"]
+    unknown = [
+        f"{item['file']}: {kind} {entry_id!r}"
+        for item in items
+        for kind in KINDS
+        for entry_id in item.get(kind) or []
+        if (kind, entry_id) not in vocabulary
+    ]
+    assert not unknown, f"Expected vocabulary ids in the gold set but received: {'; '.join(unknown)}"
     tagger = Tagger(vocabulary)
     scores: dict[tuple[str, str], Score] = {}
     counts: dict[str, int] = {}
