@@ -17,7 +17,8 @@ file a new inode and modification time. So when a memo is loaded, a file whose s
 differs but whose bytes are still those the memo describes (an article's ``Article.digest``,
 a page's digest in ``contents``) counts as unchanged and gets its new signature (``_rebase``):
 a pull request's build from the state of the last deploy re-reads and re-renders only what
-the pull request changed. Modification times are never trusted to say a file is unchanged.
+the pull request changed. Modification times are never trusted to say a file is unchanged. The
+memo also names the archive's folder, so it still applies when that moved (``_moved``).
 
 A memo can only cost time, never correctness: it is discarded whole when this package's code,
 the Python version or the site URL differ from the run that wrote it, or when it cannot be
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import array
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import hmac
@@ -90,6 +92,7 @@ class Memo:
     # Kept in memory only (mkdocs serve): the last catalog, patched when only bodies change.
     catalog: Any = None
     contents: Contents = field(default_factory=dict)  # filled in by MemoStore when it writes the memo
+    root: str = ""  # the archive whose absolute file names ``files`` holds (set when written)
     # Article.digest → its ranking (centrality.Ranking): which tags it is about; the vocabulary is
     # the same as in ``vocabulary`` (salience reads it)
     rankings: dict[bytes, tuple] = field(default_factory=dict)
@@ -276,7 +279,7 @@ def _array_head(count: int) -> bytes:
 
 def _sections(memo: Memo) -> Iterator[tuple[str, Iterable[list]]]:
     """The memo as (section, records), in the order written and read."""
-    yield "head", [[memo.structure, list(memo.vocabulary)]]
+    yield "head", [[memo.structure, list(memo.vocabulary), memo.root]]
     yield "related", ([url, urls] for url, urls in memo.related.items())
     yield "jobs", ([key, digest, pages] for key, (digest, pages) in memo.jobs.items())
     yield "contents", ([page, list(signature), digest] for page, (signature, digest) in memo.contents.items())
@@ -391,7 +394,8 @@ def _load(stream, key: bytes, salt: bytes) -> Memo:
             for digest, ranked in itertools.islice(records, 1, None):
                 memo.rankings[digest] = tuple(((kind, entry), about) for kind, entry, about in ranked)
         elif name == "head":
-            memo.structure, vocabulary = records[1]
+            memo.structure, vocabulary, *root = records[1]
+            memo.root = root[0] if root else ""
             memo.vocabulary = tuple(map(_signature, vocabulary))
         elif name != "end":
             raise ValueError(f"a section {name!r} this code does not know")
@@ -418,9 +422,25 @@ def content_digest(path: Path | str, prefix: bytes = b"") -> bytes | None:
         return None
 
 
-def _rebase(memo: Memo, docs: Path) -> tuple[int, int]:
+def _moved(memo: Memo, root: str) -> None:
+    """The memo's article files named under ``root``, the archive's place now (a checkout
+    elsewhere: each CI job may get another folder)."""
+    old, new = memo.root.rstrip("/") + "/", root.rstrip("/") + "/"
+    files: FileMemo = {}
+    for name, (signature, article, problems) in memo.files.items():
+        if name.startswith(old):
+            name = new + name[len(old) :]
+            if article is not None:
+                article = dataclasses.replace(article, path=Path(name))
+        files[name] = (signature, article, problems)
+    memo.files, memo.root = files, root
+
+
+def _rebase(memo: Memo, docs: Path, root: Path) -> tuple[int, int]:
     """Give the memo's files whose bytes are unchanged their current signature (see the module's
     docstring); returns how many article files and pages were found unchanged that way."""
+    if memo.root and memo.root != str(root):
+        _moved(memo, str(root))
     articles = pages = 0
     for name, (signature, article, problems) in memo.files.items():
         if article is None:
@@ -523,7 +543,7 @@ class MemoStore:
         return Memo(self.salt)
 
     def _rebased(self, memo: Memo) -> None:
-        articles, pages = _rebase(memo, self.root / DOCS_DIR)
+        articles, pages = _rebase(memo, self.root / DOCS_DIR, self.root)
         if articles or pages:
             _note(
                 f"generate: {articles} article file(s) and {pages} page(s) moved or copied since the last run, unchanged"
@@ -552,6 +572,7 @@ class MemoStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".generate.", suffix=".tmp", dir=self.path.parent)
             memo.contents = _contents(memo.jobs, self.known, self.root / DOCS_DIR)
+            memo.root = str(self.root)
             with os.fdopen(handle, "wb") as stream:
                 _dump(memo, stream, key)
             os.replace(temporary, self.path)
