@@ -24,6 +24,7 @@ from .catalog import Catalog
 from .centrality import Ranking, rank_all, ranking
 from .feeds import atom_feed
 from .frontpage import home_page
+from .images import image_credits, lead_image
 from .layout import (
     ARCHIVE_PAGE,
     ENTITY_KINDS,
@@ -38,7 +39,6 @@ from .layout import (
     page_url,
     year_page,
 )
-from .linking import salience
 from .markup import MONTHS, chip, inline, link, plural, teaser_list, time_tag
 from .readers import Article
 from .schema import VocabularyEntry
@@ -241,6 +241,8 @@ class PageGenerator:
         }
         if meta.updated:
             fields["updated"] = meta.updated.isoformat()
+        if meta.images:  # the lead image: og:image (overrides/main.html)
+            fields["image"] = self.site_url + lead_image(article)
         fields["structured_data"] = json_for_html(self.article_jsonld(article, keys))
         # The headline first, then the dek, the byline and the central tags: on a phone the
         # headline opens the page; the full tag list follows the article.
@@ -255,6 +257,7 @@ class PageGenerator:
         parts.append(article.body.strip() + "\n")
         if meta.source:
             parts.append(self.source_credit(meta.source))
+        parts.append(image_credits(article, inline))
         parts.append(self.tag_groups(page, article, keys))
         related = teaser_list(page, self.related_to(article))
         if related:
@@ -284,16 +287,18 @@ class PageGenerator:
             "mainEntityOfPage": url,
             "publisher": {"@type": "Organization", "name": "Explainer Archive", "url": self.site_url},
         }
-        # The central tags (linking.salience) are what the article is about, most central
-        # first; every other tag is one it mentions.
-        ranked = salience(article, self.catalog.vocabulary)
+        # The central tags (linking.salience, as self.ranking remembers it) are what the article
+        # is about, most central first; every other tag is one it mentions.
+        ranked = self.ranking(article)
         listed = set(keys)
-        about = [self.thing(k) for k, rank in ranked.items() if k in listed and rank.central]
-        mentions = [self.thing(k) for k, rank in ranked.items() if k in listed and not rank.central]
+        about = [self.thing(k) for k, central in ranked if k in listed and central]
+        mentions = [self.thing(k) for k, central in ranked if k in listed and not central]
         if about:
             data["about"] = about
         if mentions:
             data["mentions"] = mentions
+        if meta.images:
+            data["image"] = self.site_url + lead_image(article)
         source = meta.source
         if source and source.url:
             data["isBasedOn"] = source.url
