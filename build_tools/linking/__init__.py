@@ -16,20 +16,16 @@ The stable API for pages and search, cheap per article (memoised per vocabulary 
 
     from build_tools.linking import salience
     salience(article, vocabulary)  # -> {(kind, id): Salience(score, central, mentions, where)}
-    warm(articles, vocabulary)     # all of them at once, in worker processes when many
 """
 
 from __future__ import annotations
-
-import multiprocessing
-import os
 
 from ..layout import ENTITY_KINDS, Key
 from ..readers import Article, Vocabulary
 from .salience import UNNAMED, Salience, rank
 from .tagger import Tagger, Tags
 
-__all__ = ["Salience", "Tagger", "Tags", "article_tags", "salience", "tagger_for", "warm"]
+__all__ = ["Salience", "Tagger", "Tags", "article_tags", "salience", "tagger_for"]
 
 _TAGGERS: dict[int, tuple[Vocabulary, Tagger]] = {}
 _TAGS: dict[tuple[int, object], Tags] = {}
@@ -84,39 +80,6 @@ def _salience(article: Article, vocabulary: Vocabulary) -> dict[Key, Salience]:
         for entry_id in article.ids(kind)
     }
     return dict(sorted(result.items(), key=lambda kv: rank(kv[0], kv[1])))
-
-
-PARALLEL_MIN = 1500  # articles; fewer are not worth worker processes
-_WARMING: tuple[list[Article], Vocabulary] | None = None
-
-
-def warm(articles: list[Article], vocabulary: Vocabulary, workers: int | None = None) -> None:
-    """Compute the salience of many articles at once, in forked worker processes when there are
-    many, so that later ``salience`` calls (and processes forked afterwards) find it memoised.
-    Deterministic: the same values as ``salience`` one by one."""
-    global _WARMING
-    tagger = tagger_for(vocabulary)
-    todo = [a for a in articles if (id(tagger), _content(a)) not in _SALIENCE]
-    workers = min(workers or os.cpu_count() or 1, 4)
-    if len(todo) < PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for article in todo:
-            salience(article, vocabulary)
-        return
-    _WARMING = (todo, vocabulary)
-    try:
-        size = -(-len(todo) // (workers * 4))
-        chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for chunk, results in zip(chunks, pool.map(_warm_chunk, chunks), strict=True):
-                for index, result in zip(chunk, results, strict=True):
-                    _SALIENCE[(id(tagger), _content(todo[index]))] = result
-    finally:
-        _WARMING = None
-
-
-def _warm_chunk(chunk: range) -> list[dict[Key, Salience]]:
-    articles, vocabulary = _WARMING
-    return [_salience(articles[index], vocabulary) for index in chunk]
 
 
 def _content(article: Article) -> object:
