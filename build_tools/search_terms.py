@@ -6,21 +6,23 @@ metadata and adds to a page's score, for each metadata field, the field's weight
 page's ``ranking.metaWeights``) times the inverse document frequency of the query words the
 field holds, times the square of the share of the query they make up. So an entity page carries
 its name and aliases as metadata, each also as a reader may type it: without diacritics, with
-hyphens as spaces, without apostrophes (search drops them from a query) and without a leading
-"the".
+hyphens as spaces or dropped, without apostrophes (search drops them from a query itself).
 
 Which of two entities a name belongs to is told by how *exactly* it matches: "Russia" is the
 place's whole name but one word of "Government of Russia". Pagefind measures only how much of
 the query a field holds, never how much of the field the query is, so each name goes to a field
-by its number of words (:data:`FIELDS`: ``names1`` for one-word names, ``names2`` for two ...),
+by its number of words (:data:`TIERS`: ``names1`` for one-word names, ``names2`` for two ...),
 and the search page weighs shorter names' fields more, each at least the sum of all longer
 ones. The entity with the tightest name holding the query's words comes first; any of them
 outranks an article that only mentions the name (the title boost is below every names field).
 
-Pagefind also counts each distinct word of a field that *begins with* a query word, so a
-field holding "Russia-Ukraine" (indexed as "russiaukraine" as well) would count twice for
-"Russia". Hyphenated names are therefore written with spaces only; a reader who types the
-hyphen still finds the page through its title and text.
+Pagefind also counts each distinct word of a field that *begins with* a query word, and the
+boost grows with the cube of that count: a tier holding "Russia-Ukraine war" (indexed as
+"russiaukraine" as well as "russia") would count twice for "Russia" and take the place's
+query. So the tiers hold hyphenated names with spaces, and the one-word forms a query makes of
+them ("jeanpierre") go to a field of their own (:data:`JOINED`). Very short names get one more
+field (:data:`SHORT`), as "UK" is also the start of "Ukraine". tests/test_search_ranks.py
+measures the result in a browser.
 
 The fields are empty elements' attributes (``data-pagefind-meta="names1:…"``): searched and
 weighted, but not page text, so they change neither what a reader sees nor the excerpts. They

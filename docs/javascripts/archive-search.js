@@ -195,8 +195,9 @@
   import(new URL("pagefind.js", bundle).href)
     .then(async (module) => {
       pagefind = module;
-      // Ranking (docs/search.md, data-pagefind-options): an entity page's "names" field (every
-      // name and alias it goes by) outweighs the title boost, so "Bibi Netanyahu" finds his page.
+      // Ranking (docs/search.md, data-pagefind-options): an entity page's names fields (every
+      // name and alias it goes by, build_tools/search_terms.py) outweigh an article's title, so
+      // "Bibi Netanyahu" finds his page. Filters and sorting are unchanged.
       await pagefind.options({ ...searchOptions(), baseUrl: siteRoot, excerptLength: 24 });
       await pagefind.init();
       // The filter lists are loaded only when asked for: on a large archive they weigh more
