@@ -163,8 +163,8 @@ class _Report:
         elif outcome.status in (WROTE, REPLACED):
             if outcome.backup is not None:
                 say(
-                    f"{shown}: {display_path(target)} was edited since ingest wrote it; the edited version is kept in "
-                    f"{display_path(outcome.backup)}"
+                    f"{shown}: {display_path(target)} is not what ingest wrote there (edited since, or written by "
+                    f"hand); the edited version is kept in {display_path(outcome.backup)}"
                 )
             if not quiet or outcome.needs_editing:
                 verb = "replaced" if outcome.status == REPLACED else "written"
