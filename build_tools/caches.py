@@ -141,7 +141,8 @@ class _Layout:
     """How a pydantic model is written: its field names in order, and its nested model fields."""
 
     names: tuple[str, ...]
-    nested: tuple[tuple[int, str, type[BaseModel]], ...]  # (index, name, model class) of each model field
+    # (index, name, model class, a list of them?) of each model field and list-of-models field
+    nested: tuple[tuple[int, str, type[BaseModel], bool], ...]
     bits: dict[str, int] = field(compare=False)  # field name → its bit in the mask of the fields set
     sets: dict[int, frozenset[str]] = field(default_factory=dict, compare=False)  # mask → field names
 
@@ -154,7 +155,10 @@ class _Layout:
             union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
             for candidate in (annotation, *(typing.get_args(annotation) if union else ())):
                 if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                    nested.append((index, name, candidate))
+                    nested.append((index, name, candidate, False))
+            item = typing.get_args(annotation)[0] if typing.get_origin(annotation) is list else None
+            if isinstance(item, type) and issubclass(item, BaseModel):  # ArticleMeta.images
+                nested.append((index, name, item, True))
         return cls(names, tuple(nested), {name: 1 << index for index, name in enumerate(names)})
 
     def fields_set(self, mask: int) -> set[str]:
@@ -179,9 +183,10 @@ def _model_plain(model: BaseModel) -> list:
     layout = _layout(type(model))
     plain = [sum(map(layout.bits.__getitem__, model.model_fields_set))]
     plain += map(model.__dict__.__getitem__, layout.names)
-    for index, _name, _nested in layout.nested:
+    for index, _name, _nested, many in layout.nested:
         if plain[index + 1] is not None:
-            plain[index + 1] = _model_plain(plain[index + 1])
+            value = plain[index + 1]
+            plain[index + 1] = [_model_plain(v) for v in value] if many else _model_plain(value)
     return plain
 
 
@@ -190,9 +195,10 @@ def _model(cls: type[BaseModel], plain: list) -> BaseModel:
     signature proved that this machine's own run wrote it from a validated model."""
     layout = _layout(cls)
     values = dict(zip(layout.names, plain[1:], strict=True))
-    for _index, name, nested in layout.nested:
+    for _index, name, nested, many in layout.nested:
         if values[name] is not None:
-            values[name] = _model(nested, values[name])
+            value = values[name]
+            values[name] = [_model(nested, v) for v in value] if many else _model(nested, value)
     return cls.model_construct(layout.fields_set(plain[0]), **values)
 
 

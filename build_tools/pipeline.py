@@ -11,6 +11,7 @@ from pathlib import Path
 from .caches import CACHE_FILE, Memo, MemoStore, code_salt, docs_signature, inputs_digest
 from .catalog import Catalog
 from .generators import PageGenerator, render_jobs
+from .images import image_jobs
 from .layout import ENTITY_KINDS, Project
 from .problems import InputError, Problem
 from .readers import Article, FileMemo, file_signature, read_articles, read_vocabulary
@@ -68,7 +69,7 @@ def generate(project: Project, in_place: bool = False, memo: bool = True, persis
     vocabulary = _vocabulary_signature(project)
     rankings = dict(last.rankings) if last.vocabulary == vocabulary else {}  # salience reads the vocabulary
     generator = PageGenerator(catalog, project.site_url, related, rankings)
-    jobs = generator.jobs()
+    jobs = generator.jobs() + image_jobs(catalog.articles)  # images: copied beside their article's page
     todo, keep, digests = [], {}, {}
     for job in jobs:
         digests[job.key] = digest = inputs_digest(job.inputs)

@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
+from .images import is_image_folder
 from .layout import ARTICLE_FILENAME_RE, ARTICLES_DIR, ENTITY_KINDS, KIND, VOCABULARY_DIR, article_page, page_url
 from .problems import Problem, display_path
 from .schema import SLUG_RE, ArticleMeta, VocabularyEntry, explain, field_path, slugify
@@ -284,6 +285,8 @@ def discover(articles_dir: Path) -> tuple[list[Path], list[tuple[Path, Problem]]
         subfolders[:] = sorted(
             d for d in subfolders if not (top and d == VOCABULARY_DIR) and not os.path.islink(os.path.join(folder, d))
         )
+        problems += _image_folder_links(folder, subfolders, articles_dir)  # check reads the images themselves
+        subfolders[:] = [d for d in subfolders if top or not is_image_folder(os.path.join(folder, d))]
         for name in files:
             full = os.path.join(folder, name)
             if name.startswith(".") or (top and name.upper() == "README.MD"):
@@ -297,6 +300,20 @@ def discover(articles_dir: Path) -> tuple[list[Path], list[tuple[Path, Problem]]
             else:
                 problems.append(_skipped(full, articles_dir, "not an article file", "warning"))
     return [Path(path) for path in sorted(paths)], problems
+
+
+def _image_folder_links(folder: str, subfolders: list[str], articles_dir: Path) -> list[tuple[Path, Problem]]:
+    """An article's image folder (images.py) is not walked for articles, but a symbolic link in
+    it is refused like any other: it could publish a file from outside the repository."""
+    out = []
+    for name in subfolders:
+        path = os.path.join(folder, name)
+        if folder != str(articles_dir) and is_image_folder(path):
+            for dirpath, dirnames, files in os.walk(path):
+                for entry in sorted(dirnames + files):
+                    if os.path.islink(os.path.join(dirpath, entry)):
+                        out.append(_skipped(os.path.join(dirpath, entry), articles_dir, "a symbolic link"))
+    return out
 
 
 def _skipped(path: str, articles_dir: Path, found: str, severity: str = "error") -> tuple[Path, Problem]:

@@ -195,6 +195,30 @@ class Source(Strict):
     id: Line | None = Field(None, description="The source's own identifier, e.g. a report number")
 
 
+_IMAGE_FILE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _image_file(value: Any) -> str:
+    """A file name in the article's image folder (build_tools/images.py), safe in a URL as it is."""
+    value = _text(value)
+    if not _IMAGE_FILE_RE.match(value):
+        raise ValueError(
+            "Expected the name of a file in the article's image folder, such as 'map.png' "
+            f"(letters, digits, '.', '_', '-'; no folder) but received {value!r}"
+        )
+    return value
+
+
+class Image(Strict):
+    """One image of the article, in its folder ``<YYYY-MM-DD>-<slug>/``: whose it is and on what
+    terms it is published. The first one is the article's lead image (``og:image``)."""
+
+    file: Annotated[str, BeforeValidator(_image_file)] = Field(description="File name, e.g. 'map.png'")
+    credit: Line = Field(description="Who made it, e.g. 'U.S. Census Bureau' or 'Jane Doe / Reuters'")
+    license: Line = Field(description="e.g. 'Public domain', 'CC BY 4.0'")
+    caption: Line | None = Field(None, description="Shown with the credit; the alt text stays in the Markdown")
+
+
 def _updated_after_date(cls, value: dt.date | None, info: Any) -> dt.date | None:
     published = info.data.get("date")
     if value and published and value < published:
@@ -220,6 +244,7 @@ ArticleMeta = create_model(
     source=(Source | None, Field(None, description="name, url, license of the original")),
     updated=(Date | None, Field(None, description="Date of the last substantive correction")),
     draft=(Flag, Field(False, description="true keeps the article off the site")),
+    images=(list[Image], Field(default_factory=list, description="credit and license of each image in its folder")),
 )
 
 

@@ -235,11 +235,16 @@ def write_atomic(path: Path, text: str, replace: bool = False) -> None:
             os.unlink(temporary)
 
 
-def _write_file(path: Path, text: str) -> None:
+def _write_file(path: Path, text: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
+    tmp.write_bytes(_encoded(text))
     os.replace(tmp, path)
+
+
+def _encoded(content: str | bytes) -> bytes:
+    """A page's bytes; an article's image (images.py) is already bytes."""
+    return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
 def _files_under(folder: Path) -> list[str]:
@@ -305,7 +310,7 @@ class DocsWriter:
                     if name not in pages:
                         removed.append(name)
                         continue
-                    if path.read_bytes() != pages[name].encode("utf-8"):
+                    if path.read_bytes() != _encoded(pages[name]):
                         continue
                     kept.add(name)
                 _link_or_copy(path, staging / name)
@@ -315,7 +320,7 @@ class DocsWriter:
                 continue
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
+            path.write_bytes(_encoded(text))
             changed.append(name)
         swap_in(staging, self.docs_dir)
         return Changes(changed, removed)
@@ -328,9 +333,9 @@ class DocsWriter:
         for name, text in pages.items():
             path = self.docs_dir / name
             try:
-                if path.read_text(encoding="utf-8") == text:
+                if path.read_bytes() == _encoded(text):
                     continue
-            except (OSError, UnicodeDecodeError):
+            except OSError:
                 pass
             _write_file(path, text)
             changed.append(name)

@@ -407,7 +407,7 @@ def test_a_root_absolute_link_fails_check_and_the_strict_build_alike(archive, ca
             (
                 "colour",
                 "Unknown field (received 'x'); expected one of title, date, summary, actors, topics, places, "
-                "source, updated, draft",
+                "source, updated, draft, images",
             ),
         ),
     ],

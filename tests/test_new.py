@@ -119,9 +119,9 @@ def test_the_sample_body_fails_check_once_the_frontmatter_is_filled_in(archive, 
     path.write_text(text.replace('  name: ""', "  name: Example News"), encoding="utf-8")
     assert cli.main(["check", "articles/2025/2025-05-20-talks.md"]) == 1
     assert capsys.readouterr().out.split("\n")[:2] == [
-        "articles/2025/2025-05-20-talks.md:19: error: placeholder: Expected your own text but received "
+        "articles/2025/2025-05-20-talks.md:20: error: placeholder: Expected your own text but received "
         "'## A first section heading', which `new` wrote as a placeholder; replace it",
-        "articles/2025/2025-05-20-talks.md:21: error: placeholder: Expected your own text but received "
+        "articles/2025/2025-05-20-talks.md:22: error: placeholder: Expected your own text but received "
         "'Write the explainer in Markdown, in ## and ### sections.', which `new` wrote as a placeholder; replace it",
     ]
 

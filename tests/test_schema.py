@@ -49,7 +49,7 @@ def test_valid_article_reads(tmp_path):
         (
             GOOD + "colour: blue\n",
             "6: colour: Unknown field (received 'blue'); expected one of title, date, summary, actors, topics, places, "
-            "source, updated, draft",
+            "source, updated, draft, images",
         ),
         (GOOD.replace("A summary.", "x" * 301), "4: summary: Expected at most 300 characters but received 301"),
         (

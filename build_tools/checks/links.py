@@ -12,6 +12,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from rapidfuzz import process
 
+from ..images import is_image_path
 from ..layout import (
     ARCHIVE_PAGE,
     ENTITY_KINDS,
@@ -258,6 +259,8 @@ def _internal_link_problem(target: str, page: str, ctx: Context, hints: list[int
     path = parts.path
     if path.startswith("/"):
         return _root_link_message(target, parts, page, ctx, hints)
+    if is_image_path(path):
+        return None  # an image: checks/images.py looks at it (its folder, file, credit)
     if path.endswith(".md"):  # MkDocs resolves .md links from the page's source file
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
     else:  # the browser resolves other links from the page URL, one folder deeper

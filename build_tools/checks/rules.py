@@ -88,6 +88,26 @@ RULES: tuple[Rule, ...] = (
         "checks.links",
     ),
     Rule(
+        "image",
+        "error",
+        "an image the text shows (`![alt](<YYYY-MM-DD>-<slug>/map.png)`): in the article's folder, alt text, "
+        "a credit and license in `images:`, a PNG/JPEG/WebP/GIF file its bytes agree with (no SVG), "
+        "at most 1,000,000 bytes and 3000 pixels on the longest side",
+        "checks.images",
+    ),
+    Rule(
+        "image-unused",
+        "warning",
+        "a file of the article's image folder, or an `images:` entry, that the text never shows",
+        "checks.images",
+    ),
+    Rule(
+        "remote-image",
+        "warning",
+        "an image loaded from another site (`![alt](https://…)`): save it beside the article and credit it",
+        "checks.images",
+    ),
+    Rule(
         "vocabulary",
         "error",
         "duplicate ids; one name or alias claimed by two entries, names equal once normalised (case, accents, "

@@ -18,6 +18,7 @@ from ..readers import Article, Vocabulary, discover, read_article, read_vocabula
 from ..yamlsafe import YamlError, decode_text
 from .body import admonition_problems, attribute_list_problems, body_problems, skipped_level_problems
 from .duplicates import duplicate_slug_problems, duplicate_source_problems, near_duplicate_problems
+from .images import image_problems
 from .links import index_pages, link_problems
 from .mentions import untagged_mention_problems
 from .placeholders import placeholder_problems
@@ -139,6 +140,7 @@ def article_problems(article: Article, ctx: Context, known_terms: list[Term]) ->
         + link_problems(article, ctx)
         + stale_title_problems(article, vocabulary, known_terms)
         + untagged_mention_problems(article, vocabulary)
+        + image_problems(article)
     )
 
 

@@ -42,6 +42,7 @@ COMMENTS = {
     "source.id": "optional: the source's own identifier, e.g. a report number",
     "updated": "optional: date of the last substantive correction, YYYY-MM-DD",
     "draft": "true keeps the article off the site",
+    "images": "optional: each image beside the article, e.g. [{file: map.png, credit: ..., license: CC BY 4.0}]",
 }
 
 
@@ -84,6 +85,7 @@ def template(title: str, date: dt.date) -> str:
         "source": "",
         "updated": "",
         "draft": "false",
+        "images": "[]",
     }
     assert list(fields) == list(ArticleMeta.model_fields), "new: the template is out of step with the schema"
     lines = ["---", "# Fill in every field, then run: python -m build_tools check <this file>"]
