@@ -34,6 +34,7 @@ import threading
 import time
 from pathlib import Path
 
+from .measure import snapshot_code
 from .synth import write_archive
 
 PYTHON = sys.executable
@@ -154,15 +155,16 @@ def _mkdocs(archive: Path, site: Path, partition: str | None, config: str = "mkd
 
 
 def partitions(archive: Path, counts: list[int], single: dict | None) -> dict:
-    """Each partition of M rendered alone, then ``build --merge``; against one process."""
+    """Each partition of M built alone (``build --partition K/M``: generate and render), one
+    after another as M machines would, then ``build --merge`` (generate, join, search index);
+    against one machine's clean ``build --full --jobs 1``."""
     env = environment(archive)
     out: dict = {}
     if single is None:
-        site = archive / "site.single"
-        shutil.rmtree(site, ignore_errors=True)
-        single = measured(_mkdocs(archive, site, None), archive, env)
-        shutil.rmtree(site, ignore_errors=True)
-    out["single_process_render"] = single
+        shutil.rmtree(archive / "site", ignore_errors=True)
+        single = measured([PYTHON, "-m", "build_tools", "build", "--full", "--jobs", "1"], archive, env)
+        single["stages"] = json.loads((archive / ".build" / "last-build.json").read_text())
+    out["single_process_build"] = single
     for count in counts:
         parts = archive / ".build" / "partitions"
         shutil.rmtree(parts, ignore_errors=True)
@@ -173,11 +175,14 @@ def partitions(archive: Path, counts: list[int], single: dict | None) -> dict:
         merge = measured([PYTHON, "-m", "build_tools", "build", "--merge", "--full"], archive, env)
         merge["stages"] = json.loads((archive / ".build" / "last-build.json").read_text())
         largest = max(r["wall_s"] for r in renders)
+        largest_cpu = max(r["cpu_s"] for r in renders)
         out[str(count)] = {
             "partitions": renders,
             "merge": merge,
             "matrix_wall_s": round(largest + merge["wall_s"], 2),
             "matrix_to_single": round((largest + merge["wall_s"]) / single["wall_s"], 3),
+            "matrix_cpu_path_s": round(largest_cpu + merge["cpu_s"], 2),
+            "matrix_cpu_path_to_single_cpu": round((largest_cpu + merge["cpu_s"]) / single["cpu_s"], 3),
         }
         print(f"M={count}: largest partition {largest} s, merge {merge['wall_s']} s", file=sys.stderr)
         shutil.rmtree(parts, ignore_errors=True)
@@ -227,12 +232,84 @@ def overhead(archive: Path, repeat: int) -> dict:
     }
 
 
-def prepared(folder: Path, n: int) -> Path:
+def prepared(folder: Path, n: int, code: Path) -> Path:
     archive = folder / f"archive-{n}"
-    write_archive(archive, n, seed=1)
+    write_archive(archive, n, seed=1, code=code)
     env = environment(archive)
     subprocess.run([PYTHON, "-m", "build_tools", "generate"], cwd=archive, env=env, check=True, capture_output=True)
     return archive
+
+
+def _median(runs: list[dict], key: str) -> float:
+    values = sorted(run[key] for run in runs)
+    return values[len(values) // 2]
+
+
+def _clean_rows(clean: dict) -> list[str]:
+    one, two = clean["jobs_1"], clean["jobs_2"]
+    rows = [f"| clean build, N = {clean['n']:,} | `--jobs 1` | `--jobs 2` | ratio |", "| --- | ---: | ---: | ---: |"]
+
+    def row(label: str, get, fmt: str = "{:.1f} s") -> None:
+        a, b = [sorted(map(get, runs))[len(runs) // 2] for runs in (one, two)]
+        ratio = f"×{b / a:.2f}" if a else "-"
+        rows.append(f"| {label} | {fmt.format(a)} | {fmt.format(b)} | {ratio} |")
+
+    row("wall", lambda r: r["wall_s"])
+    row("CPU (all processes)", lambda r: r["cpu_s"])
+    row("generate, wall", lambda r: r["stages"]["generate_s"])
+    row("render (MkDocs), wall", lambda r: r["stages"]["render_s"])
+    row("render, CPU of the slowest process", lambda r: max(r["stages"].get("render_cpu_s") or [0]))
+    row("search index (Pagefind), wall", lambda r: r["stages"]["index_s"])
+    row("peak memory, whole process tree", lambda r: r["tree_peak_mb"], "{:.0f} MB")
+    loads = ", ".join(f"{r['load']:.1f}" for r in one + two)
+    rows.append(f"| load average before each build | {loads} | | |")
+    rows.append(f"| same site, Pagefind aside | {'yes' if clean['same_site'] else 'NO'} | | |")
+    return rows
+
+
+def _partition_rows(partitions: dict) -> list[str]:
+    rows = [
+        "| N | M | largest partition: wall (CPU) | merge: wall (CPU) | matrix of M jobs: wall (CPU path) "
+        "| one machine, `build --full --jobs 1`: wall (CPU) | matrix / one: wall (CPU) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for n, by_count in partitions.items():
+        single = by_count.get("single_process_build") or by_count["single_process_render"]
+        for count, found in by_count.items():
+            if count.startswith("single_process"):
+                continue
+            largest = max(found["partitions"], key=lambda r: r["wall_s"])
+            largest_cpu = max(r["cpu_s"] for r in found["partitions"])
+            merge = found["merge"]
+            path = largest_cpu + merge["cpu_s"]
+            rows.append(
+                f"| {int(n):,} | {count} | {largest['wall_s']:.1f} s ({largest_cpu:.1f} s) | "
+                f"{merge['wall_s']:.1f} s ({merge['cpu_s']:.1f} s) | {found['matrix_wall_s']:.1f} s ({path:.1f} s) | "
+                f"{single['wall_s']:.1f} s ({single['cpu_s']:.1f} s) | "
+                f"×{found['matrix_to_single']:.2f} (×{path / single['cpu_s']:.2f}) |"
+            )
+    return rows
+
+
+def markdown(results: dict) -> str:
+    """The tables of bench/README.md's "Parallel build" from a result of this module."""
+    rows: list[str] = []
+    if "clean" in results:
+        rows += _clean_rows(results["clean"]) + [""]
+    if "overhead" in results:
+        o = results["overhead"]
+        rows += [
+            f"| MkDocs render, N = {o['n']:,} (median of {len(o['project'])}) | project | plain Material | ratio |",
+            "| --- | ---: | ---: | ---: |",
+            f"| CPU | {o['median_cpu_s']['project']:.1f} s | {o['median_cpu_s']['plain']:.1f} s | ×{o['ratio_cpu']:.2f} |",
+            f"| wall | {o['median_wall_s']['project']:.1f} s | {o['median_wall_s']['plain']:.1f} s | ×{o['ratio_wall']:.2f} |",
+            "",
+        ]
+    if "partitions" in results:
+        rows += _partition_rows(results["partitions"]) + [""]
+    load = ", ".join(f"{x:.1f}" for x in results.get("load_at_start", []))
+    rows.append(f"{results.get('cores')} cores; load average at start {load}; {results.get('started')}.")
+    return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,24 +323,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-clean", action="store_true", help="skip the clean builds")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--ref", default=None, help="measure build_tools/ as of this git commit (default: as it is now)"
+    )
+    parser.add_argument("--table", type=Path, default=None, help="print the tables of a result file, measure nothing")
     args = parser.parse_args(argv)
+    if args.table:
+        print(markdown(json.loads(args.table.read_text("utf-8"))))
+        return 0
     folder = Path(tempfile.mkdtemp(prefix="bench-parallel-", dir=args.workdir))
-    results: dict = {"cores": len(os.sched_getaffinity(0)), "load_at_start": os.getloadavg()}
+    code = snapshot_code(folder, args.ref)
+    results: dict = {"cores": len(os.sched_getaffinity(0)), "load_at_start": os.getloadavg(), "ref": args.ref}
     results["started"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     try:
         if args.overhead_n:
             results["overhead"] = {
                 "n": args.overhead_n,
-                **overhead(prepared(folder, args.overhead_n), args.overhead_repeat),
+                **overhead(prepared(folder, args.overhead_n, code), args.overhead_repeat),
             }
         archives: dict[int, Path] = {}
         if not args.no_clean:
-            archives[args.n] = prepared(folder, args.n)
+            archives[args.n] = prepared(folder, args.n, code)
             results["clean"] = {"n": args.n, **clean_builds(archives[args.n], args.repeat)}
         counts = [int(m) for m in args.partitions.split(",") if m.strip()]
         sizes = [int(n) for n in args.partition_n.split(",") if n.strip()] or [args.n]
         for n in sizes if counts else []:
-            archive = archives.get(n) or prepared(folder, n)
+            archive = archives.get(n) or prepared(folder, n, code)
             results.setdefault("partitions", {})[str(n)] = partitions(archive, counts, None)
             if archive not in archives.values():
                 shutil.rmtree(archive, ignore_errors=True)
@@ -274,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text + "\n", "utf-8")
-    print(text)
+    print(markdown(results))
     return 0
 
 
