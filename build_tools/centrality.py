@@ -39,9 +39,13 @@ def rank_all(articles: list[Article], vocabulary: Vocabulary, known: dict[bytes,
     size = -(-len(missing) // (workers * 4))
     spans = [(i, min(i + size, len(missing))) for i in range(0, len(missing), size)]
     try:
+        canonical: dict[Key, Key] = {}  # one tuple per tag, not one per article that carries it
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for part in pool.imap_unordered(_rank_span, spans):
-                known.update(part)
+                known.update(
+                    (digest, tuple((canonical.setdefault(key, key), about) for key, about in ranked))
+                    for digest, ranked in part
+                )
     finally:
         _WORK = None
 
