@@ -401,7 +401,12 @@ class PageGenerator:
             if near:
                 items = ", ".join(self.entity_item(page, k, n) for k, n in near)
                 lines.append(f"- **{KIND[kind].title}:** {items}")
-        return "## Most often involved\n\n" + "\n".join(lines) + "\n" if lines else ""
+        if not lines:
+            return ""
+        # names within a line of text: underlined, not told apart by colour alone (axe)
+        return (
+            '## Most often involved\n\n<div class="entity-companions" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n"
+        )
 
     def pager(self, key: Key, number: int, total: int) -> str:
         if total == 1:
