@@ -95,6 +95,23 @@ def measured(command: list[str], cwd: Path, env: dict[str, str]) -> dict:
     return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "tree_peak_mb": sampler.peak_kb // 1024, "load": load}
 
 
+def index_runs(archive: Path, repeat: int) -> dict:
+    """The search index alone (``python -m build_tools.indexers``, every shard afresh) of a site
+    built once, with ``--jobs 1`` and ``--jobs 2`` interleaved: wall, CPU and the peak summed
+    memory of the indexer and its Pagefind runs."""
+    env = environment(archive)
+    subprocess.run(
+        [PYTHON, "-m", "build_tools", "build", "--full"], cwd=archive, env=env, check=True, capture_output=True
+    )
+    runs: dict[str, list[dict]] = {"1": [], "2": []}
+    for _ in range(repeat):
+        for jobs in ("1", "2"):
+            command = [PYTHON, "-m", "build_tools.indexers", "site", "--work", ".build/search", "--root", "."]
+            runs[jobs].append(measured([*command, "--fresh", "--jobs", jobs], archive, env))
+            print(f"index --jobs {jobs}: {runs[jobs][-1]}", file=sys.stderr)
+    return {"jobs_1": runs["1"], "jobs_2": runs["2"]}
+
+
 def site_digest(site: Path) -> str:
     """Every file of a site but Pagefind's index and the build stamp, names and bytes."""
     digest = hashlib.sha256()
@@ -307,6 +324,17 @@ def markdown(results: dict) -> str:
         ]
     if "partitions" in results:
         rows += _partition_rows(results["partitions"]) + [""]
+    if "index" in results:
+        i = results["index"]
+        rows += [f"| search index alone, N = {i['n']:,} | `--jobs 1` | `--jobs 2` |", "| --- | ---: | ---: |"]
+        for label, key, unit in (
+            ("wall", "wall_s", "s"),
+            ("CPU", "cpu_s", "s"),
+            ("peak memory, summed", "tree_peak_mb", "MB"),
+        ):
+            a, b = _median(i["jobs_1"], key), _median(i["jobs_2"], key)
+            rows.append(f"| {label} | {a:.1f} {unit} | {b:.1f} {unit} |")
+        rows.append("")
     load = ", ".join(f"{x:.1f}" for x in results.get("load_at_start", []))
     rows.append(f"{results.get('cores')} cores; load average at start {load}; {results.get('started')}.")
     return "\n".join(rows)
@@ -321,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--overhead-n", type=int, default=0, help="articles of the overhead measurement (0: none)")
     parser.add_argument("--overhead-repeat", type=int, default=3)
     parser.add_argument("--no-clean", action="store_true", help="skip the clean builds")
+    parser.add_argument("--index-n", type=int, default=0, help="articles of the index-only measurement (0: none)")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument(
@@ -342,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
                 **overhead(prepared(folder, args.overhead_n, code), args.overhead_repeat),
             }
         archives: dict[int, Path] = {}
+        if args.index_n:
+            results["index"] = {"n": args.index_n, **index_runs(prepared(folder, args.index_n, code), args.repeat)}
         if not args.no_clean:
             archives[args.n] = prepared(folder, args.n, code)
             results["clean"] = {"n": args.n, **clean_builds(archives[args.n], args.repeat)}
