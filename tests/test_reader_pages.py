@@ -213,14 +213,19 @@ HEADLINE_AND_TAGS = """() => {
 def test_on_a_phone_every_headline_comes_first_and_the_tags_follow_the_body(sample_site):
     articles = sorted(p.parent.relative_to(sample_site).as_posix() for p in sample_site.glob("articles/*/*/index.html"))
     assert len(articles) > 20
+    tagged = 0
     with serve(sample_site) as base, browser_page(WIDTHS["phone"]) as page:
         for url in articles:
             page.goto(f"{base}{url}/")
             found = page.evaluate(HEADLINE_AND_TAGS)
             assert found["h1"] <= 300, (url, found)
             assert found["central"] <= 5, (url, found)
-            assert found["tags"] is not None, (url, "every sample article has tags")
+            if found["tags"] is None:  # an article without tags has no chips at all
+                assert found["central"] == 0, (url, found)
+                continue
             assert found["after"] and found["tags"] >= found["bodyEnd"], (url, found)
+            tagged += 1
+        assert tagged > 20
 
 
 @pytest.mark.browser
