@@ -33,7 +33,9 @@ class Kind:
     search_type: str  # "Actor": the type filter of search results
     schema_type: str | None  # schema.org type of an entry; None: by the entry's own ``kind``
     menu_rank: int = 99  # place in the nav, on the home page and among search filters, lowest first
-    jsonld: str = "mentions"  # how an article's structured data names its entries: "about" or "mentions"
+    # "about": a tag of this kind is always central, what the article is about (topics: subjects it
+    # is filed under); "mentions": central only where the text makes it so (linking.salience)
+    jsonld: str = "mentions"
     examples: tuple[str, ...] = ()  # ids shown in the template of ``new``
 
     @property

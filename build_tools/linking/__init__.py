@@ -20,7 +20,9 @@ The stable API for pages and search, cheap per article (memoised per vocabulary 
 
 from __future__ import annotations
 
-from ..layout import ENTITY_KINDS, Key
+from dataclasses import replace
+
+from ..layout import ENTITY_KINDS, KIND, Key
 from ..readers import Article, Vocabulary
 from .salience import UNNAMED, Salience, rank
 from .tagger import Tagger, Tags
@@ -61,8 +63,8 @@ def article_tags(article: Article, vocabulary: Vocabulary) -> Tags:
 
 def salience(article: Article, vocabulary: Vocabulary) -> dict[Key, Salience]:
     """The salience of each of the article's tags, most central first (``linking.salience``):
-    ``central`` True is "about" (JSON-LD ``about``), False "mentions"; a tag the text never
-    names has score 0 and is a mention."""
+    ``central`` True is "about" (JSON-LD ``about``), False "mentions"; an actor or place the
+    text never names has score 0 and is a mention; a topic tag is always central."""
     memo_key = (id(tagger_for(vocabulary)), _content(article))
     found = _SALIENCE.get(memo_key)
     if found is None:
@@ -75,11 +77,21 @@ def salience(article: Article, vocabulary: Vocabulary) -> dict[Key, Salience]:
 def _salience(article: Article, vocabulary: Vocabulary) -> dict[Key, Salience]:
     named = article_tags(article, vocabulary).salience
     result = {
-        (kind, entry_id): named.get((kind, entry_id), UNNAMED)
+        (kind, entry_id): _as_tagged(kind, named.get((kind, entry_id), UNNAMED))
         for kind in ENTITY_KINDS
         for entry_id in article.ids(kind)
     }
     return dict(sorted(result.items(), key=lambda kv: rank(kv[0], kv[1])))
+
+
+def _as_tagged(kind: str, found: Salience) -> Salience:
+    """A tag of a kind whose entries an article is filed under (``Kind.jsonld == "about"``: topics)
+    is always central: a topic is a subject an editor (or the tagger, which proposes one only when
+    the title, summary or several passages name it) files the article under, not a name dropped in
+    passing. Actors and places keep the salience their mentions give them."""
+    if KIND[kind].jsonld == "about" and not found.central:
+        return replace(found, central=True)
+    return found
 
 
 def _content(article: Article) -> object:

@@ -10,9 +10,10 @@ A tag is **central** (JSON-LD ``about``; "about" on an entity page) when it is
 - named at least 3 times, in at least two quarters of the body, and at least a quarter as often
   as the article's most named entry.
 
-Every other tag is a **mention** (JSON-LD ``mentions``). A tag an editor added that the text
-never names is kept (no command removes an editor's tag), with score 0, as a mention: nothing
-in the text shows it is central; naming it in the title or summary makes it central.
+Every other actor or place is a **mention** (JSON-LD ``mentions``). An actor or place an editor
+added that the text never names is kept (no command removes an editor's tag), with score 0, as a
+mention: nothing in the text shows it is central. A topic tag is always central (``salience()``
+in ``__init__``): a topic is a subject the article is filed under, not a name.
 """
 
 from __future__ import annotations
