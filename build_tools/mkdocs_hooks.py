@@ -40,6 +40,9 @@ from build_tools.partitions import Partition, PartitionError, assign  # noqa: E4
 from build_tools.pipeline import generate  # noqa: E402
 from build_tools.problems import InputError  # noqa: E402
 from build_tools.sanitize import clean_html, clean_text, is_generated_page, removed  # noqa: E402
+from build_tools.serve_problems import remember as remember_problems  # noqa: E402
+from build_tools.serve_problems import report as report_problems  # noqa: E402
+from build_tools.serve_problems import with_banner  # noqa: E402
 from build_tools.writers import archive_lock  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.build_tools")
@@ -180,10 +183,12 @@ def _regenerate(project: Project, served: Path) -> None:
     try:
         result = generate(project, in_place=True, persist=False)
     except InputError as exc:
-        for problem in exc.problems:
-            log.error(problem.format())
-        log.error("articles have errors: the pages were not regenerated")
+        # printed, not logged as MkDocs errors: strict mode would abort the rebuild, and the
+        # served pages could not show them (serve_problems)
+        report_problems(exc.problems)
+        remember_problems(_state, project.docs, exc.problems)
         return
+    remember_problems(_state, project.docs, [])
     changed = len(result.changed) + len(result.removed)
     if changed:
         log.info("regenerated %d page(s)", changed)
@@ -224,6 +229,8 @@ def on_page_content(html: str, page, config, files) -> str:
         log.warning("%s: raw HTML not allowed, removed: %s", source, ", ".join(lost))
     for item in _toc_items(page.toc):
         item.title = clean_text(item.title)
+    if _state["command"] == "serve":  # never in a built site
+        cleaned = with_banner(cleaned, src_uri, page.meta or {}, _state.get("problems", []))
     return cleaned
 
 

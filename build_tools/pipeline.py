@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .caches import CACHE_FILE, Memo, MemoStore, code_salt, docs_signature, inputs_digest
 from .catalog import Catalog
+from .checks.generating import checked_jobs, take_problems
 from .generators import PageGenerator, render_jobs
 from .images import image_jobs
 from .layout import ENTITY_KINDS, Project
@@ -78,7 +79,11 @@ def generate(project: Project, in_place: bool = False, memo: bool = True, persis
             keep[job.key] = list(known[1])
         else:
             todo.append(job)
+    todo, errors = checked_jobs(project, catalog, todo)  # check's article errors: refused here too
     rendered = render_jobs(todo)
+    errors += take_problems(rendered)
+    if errors:
+        raise InputError(errors)
     pages = {name: text for job_pages in rendered.values() for name, text in job_pages.items()}
     kept = [name for names in keep.values() for name in names]
     writer = DocsWriter(project.docs)
