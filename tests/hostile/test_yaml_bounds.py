@@ -187,7 +187,7 @@ def test_6_an_alias_bomb_in_foreign_frontmatter_fails_that_file_and_the_others_g
         "inbox/bomb.md: error: invalid YAML frontmatter at line 2: YAML anchors and aliases (& and *) are not allowed"
         in output
     )
-    assert "inbox/fine.md: wrote articles/2025/2025-05-21-a-fine-export.md" in output
+    assert "inbox/fine.md: written articles/2025/2025-05-21-a-fine-export.md" in output
     assert peak < 64 * 1024 * 1024  # 9**9 strings would take gigabytes
 
 
