@@ -454,6 +454,8 @@ def explain(error: ValidationError, model: type[BaseModel] | None = None) -> lis
         parent = _model_at(model, loc) if loc else None
         if kind == "missing":
             message = "Required field is missing"
+            if parent is Image:  # what to write: the field's description (credit, license)
+                message += f"{_empty_value_hint(parent, loc)}; every image needs a credit and a license"
         elif kind == "extra_forbidden":
             hint = unknown_field_hint(str(loc[-1]), parent) if loc else ""
             message = f"Unknown field (received {_describe(item.get('input'))}){hint}"
