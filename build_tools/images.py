@@ -115,12 +115,6 @@ def read_head(path: Path, size: int = 65536) -> bytes:
         return handle.read(size)
 
 
-def image_url(article_url: str, article_path: Path, file: str) -> str:
-    """The site-relative URL of an article's image: ``articles/<YYYY>/<stem>/<file>``."""
-    year = article_url.split("/")[1]
-    return f"{ARTICLES_DIR}/{year}/{article_path.stem}/{file}"
-
-
 def docs_name(article_path: Path, year: int, file: str) -> str:
     """Where generate puts an image in docs/: beside the article's page, as the link resolves."""
     return f"{ARTICLES_DIR}/{year}/{article_path.stem}/{file}"
