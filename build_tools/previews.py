@@ -148,8 +148,19 @@ def _fingerprint(article) -> tuple:
 
 
 def _listing(article) -> tuple:
-    """What an index page shows of an article."""
+    """What an index page names an article by (its summary shows too: markup.teaser's dek)."""
     return (article.meta.title, article.meta.date)
+
+
+def _shows_summaries(page: str) -> bool:
+    """The home, year and entity pages list articles as teasers, which show each one's summary
+    (markup.teaser); the archive and kind overviews only count them."""
+    kind = page.split("/")[0]
+    return page != ARCHIVE_PAGE and not (kind in KIND and page == overview_page(kind))
+
+
+def _summary(snapshot: Snapshot, page: str) -> str | None:
+    return snapshot.articles[page].meta.summary
 
 
 def _count(number: int, word: str) -> str:
@@ -204,7 +215,12 @@ def _membership_reasons(page: str, base: Snapshot, head: Snapshot) -> list[str]:
         edited = [p for p in old_members & new_members if _listing(base.articles[p]) != _listing(head.articles[p])]
         if edited:
             reasons.append(f"{_count(len(edited), 'listed article')} retitled or redated")
-        elif not page.endswith(".md"):  # a feed carries each article's summary and text too
+        elif page.endswith(".md"):
+            if _shows_summaries(page):
+                summaries = [p for p in old_members & new_members if _summary(base, p) != _summary(head, p)]
+                if summaries:
+                    reasons.append(f"{_count(len(summaries), 'listed summary')} changed")
+        else:  # a feed carries each article's summary and text too
             changed = [
                 p for p in old_members & new_members if _fingerprint(base.articles[p]) != _fingerprint(head.articles[p])
             ]

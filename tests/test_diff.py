@@ -286,9 +286,16 @@ def test_working_tree_is_compared_as_it_is(repo: Path) -> None:
     write_article(repo, "2025-05-19-putin-and-the-talks.md", TALKS.replace("The talks stalled.", "They stalled."))
     preview = compare_refs(Project(repo), "HEAD")
     assert preview.head == "working tree" and preview.head_commit == ""
-    pages = [c for c in preview.changes if not c.path.startswith("feeds/")]
-    assert [c.path for c in pages] == ["articles/2025/putin-and-the-talks.md"]
-    assert pages[0].reasons == ("article changed",)
+    pages = {c.path: c.reasons for c in preview.changes if not c.path.startswith("feeds/")}
+    assert pages.pop("articles/2025/putin-and-the-talks.md") == ("article changed",)
+    # the summary changed, and every list of the article shows it (home, its year, its entities)
+    assert pages == {
+        "index.md": ("1 listed summary changed",),
+        "archive/2025.md": ("1 listed summary changed",),
+        "actors/vladimir-putin.md": ("1 listed summary changed",),
+        "places/russia.md": ("1 listed summary changed",),
+        "topics/peace-negotiations.md": ("1 listed summary changed",),
+    }
     for feed in (c for c in preview.changes if c.path.startswith("feeds/")):  # feeds carry summaries
         assert feed.reasons == ("1 listed article changed",), feed
     assert "the working tree" in to_markdown(preview)
