@@ -19,6 +19,7 @@ pipeline share it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import struct
@@ -143,18 +144,27 @@ def image_files(article) -> dict[str, Path]:
 
 def image_jobs(articles) -> list:
     """One ``generators.Job`` per article with images: it copies them into docs/ beside the
-    article's page. Its inputs are the files' signatures (size, modification time, inode), so an
-    unchanged image is neither read nor copied again on the next run (caches.py)."""
+    article's page. Its inputs are digests of the files' bytes, never their modification times
+    (a fresh checkout or a restored CI cache gives every file a new time; a file rewritten within
+    the same second keeps it), so an unchanged image is not copied again (caches.py) and a changed
+    one always is."""
     from .generators import Job  # made on use: generators is a later stage than this module
-    from .readers import file_signature
 
     jobs = []
     for article in articles:
         files = image_files(article)
         if files:
-            inputs = tuple((name, file_signature(path, ctime=False)) for name, path in sorted(files.items()))
+            inputs = tuple((name, _digest(path)) for name, path in sorted(files.items()))
             jobs.append(Job(f"images {article.url}", inputs, _copier(files)))
     return jobs
+
+
+def _digest(path: Path) -> str | None:
+    """The blake2b digest of an image's bytes (at most MAX_BYTES are published), None if unreadable."""
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
 
 
 def _copier(files: dict[str, Path]):
