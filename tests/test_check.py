@@ -275,6 +275,31 @@ def test_changed_since_reports_only_the_added_entry_and_article(archive, capsys)
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_new_entry_is_not_unused_while_its_article_has_a_frontmatter_error(archive, capsys):
+    git(archive, "init", "-q", "-b", "main")
+    commit_all(archive, "main")
+    actors = archive / "articles/vocabulary/actors.yml"
+    actors.write_text(
+        "- id: ada-lovelace\n  name: Ada Lovelace\n  kind: person\n  description: D.\n" + actors.read_text()
+    )
+    summary = "summary: Talks resume: a new round"  # unquoted ': ', so the frontmatter cannot be read
+    write(
+        archive,
+        "articles/2025/2025-05-19-ada.md",
+        article_text(f"title: Ada\ndate: 2025-05-19\n{summary}\nactors: [ada-lovelace]", "## A\n\nText.\n"),
+    )
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "main"]) == 1
+    out = capsys.readouterr().out.split("\n")
+    # Only the article's own error: the entry it tags is not called unused (it is, once the value is quoted).
+    assert out[0].startswith("articles/2025/2025-05-19-ada.md:4: error: Invalid YAML: mapping values are not allowed")
+    assert out[1:] == ["2 file(s) checked: 1 error(s), 0 warning(s) in 1 file(s)", ""]
+    # An entry the broken article does not name is still reported as unused.
+    actors.write_text("- id: bo-diddley\n  name: Bo Diddley\n  kind: person\n  description: D.\n" + actors.read_text())
+    assert cli.main(["check", "--root", str(archive), "--changed-since", "main"]) == 1
+    assert "actors.yml:1: warning: entry 'bo-diddley': Expected at least one article" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_changed_since_reports_a_name_the_new_entry_takes_from_an_old_one(archive, capsys):
     git(archive, "init", "-q", "-b", "main")
     commit_all(archive, "main")

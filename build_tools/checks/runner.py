@@ -68,6 +68,7 @@ def check(project: Project, paths: list[Path] | None = None, entries: dict[Path,
         by_path[shown_to_path.get(problem.path, project.vocabulary.resolve())].append(problem)
 
     articles: list[Article] = []
+    unread: list[str] = []  # the frontmatter of articles with errors: an id there is not an unused entry
     found, skipped = discover(project.articles)
     for path, problem in skipped:
         by_path[file_key(path)].append(problem)
@@ -77,6 +78,8 @@ def check(project: Project, paths: list[Path] | None = None, entries: dict[Path,
         by_path[file_key(path)] += problems
         if article is not None:
             articles.append(article)
+        else:
+            unread.append(_frontmatter_text(path))
 
     if selected is not None and entries:
         selected |= _users_of_removed_entries(entries, vocabulary_files, articles)
@@ -92,7 +95,7 @@ def check(project: Project, paths: list[Path] | None = None, entries: dict[Path,
     ):
         by_path[file_key(article.path)].append(problem)
     about: dict[Problem, tuple[str, ...]] = {}  # the entries a vocabulary problem is about
-    for kind, problem, ids in vocabulary_lint(vocabulary, articles, project.root):
+    for kind, problem, ids in vocabulary_lint(vocabulary, articles, project.root, "\n".join(unread)):
         by_path[vocabulary_files[kind]].append(problem)
         about[problem] = ids
 
@@ -100,6 +103,17 @@ def check(project: Project, paths: list[Path] | None = None, entries: dict[Path,
     reported = _reported(by_path, about, _used_broken_entries(vocabulary, articles, selected), scope)
     checked = len(read if selected is None else read & selected)
     return Report(sorted(set(reported)), checked)
+
+
+def _frontmatter_text(path: Path) -> str:
+    """The frontmatter of an article that could not be read, as text (the whole file without a
+    closing ``---``): the ids written there still count as used, so that fixing a typo in the
+    article does not first show its new vocabulary entry as unused."""
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return ""
+    return text.split("\n---", 1)[0]
 
 
 def _reported(

@@ -46,13 +46,16 @@ def skeleton(label: str) -> str:
 
 
 def vocabulary_lint(
-    vocabulary: Vocabulary, articles: list[Article], root: Path
+    vocabulary: Vocabulary, articles: list[Article], root: Path, unread: str = ""
 ) -> list[tuple[str, Problem, tuple[str, ...]]]:
     """Every problem of the vocabulary, with the kind of entry whose file it is in and the ids of
     the entries it is about (two for a name claimed twice: ``check --changed-since`` reports it
-    when either entry is new)."""
+    when either entry is new). ``unread`` is the frontmatter text of articles that have errors:
+    an id written there is not reported as unused (the article's own error is the one to fix)."""
     out = []
     used = {(kind, i) for article in articles for kind in ENTITY_KINDS for i in article.ids(kind)}
+    written = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", unread))
+    used |= {(kind, i) for kind in ENTITY_KINDS for i in vocabulary.entries[kind] if i in written}
     for kind in ENTITY_KINDS:
         path = vocabulary.files.get(kind)
         if path is None or not path.exists():
