@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -179,6 +180,24 @@ def test_unused_images_are_warnings_and_a_symlinked_image_is_refused(archive, ca
     assert any(line.startswith(f"articles/2025/{STEM}/map.png:1: error: file: Expected an article") for line in out)
     assert cli.main(["generate", "--root", str(archive)]) == 1
     assert not (archive / "docs/articles/2025" / STEM / "map.png").exists()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_changed_image_alone_checks_its_article(archive, capsys):
+    # Replacing only the image (as a commit that touches no .md does) still checks the article that shows it.
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.org", *args], cwd=archive, check=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "main")
+    (archive / "articles/2025" / STEM / "map.png").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"/>')
+    expected = f"{ARTICLE}:{image_line(archive)}: error: image: Expected articles/2025/{STEM}/map.png to be a PNG image"
+    for args in (["--changed-since", "main"], [f"articles/2025/{STEM}/map.png"]):
+        assert cli.main(["check", "--root", str(archive), *args]) == 1
+        out = capsys.readouterr().out.splitlines()
+        assert out[0].startswith(expected), out
+        assert out[1] == "1 file(s) checked: 1 error(s), 0 warning(s) in 1 file(s)"
 
 
 def test_the_image_folder_is_no_article_folder(archive, capsys):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..images import is_image_folder
 from ..layout import VOCABULARY_DIR, Project
 from ..problems import display_path
 from ..yamlsafe import YamlError, decode_text, load
@@ -43,7 +44,8 @@ def changed_since(project: Project, ref: str) -> tuple[list[Path], dict[Path, En
     names = git("diff", "--name-only", "--no-renames", "--diff-filter=d", "-z", base, "--").split("\0")
     names += git("ls-files", "--others", "--exclude-standard", "-z").split("\0")
     paths = {file_key(top / name) for name in names if name}
-    files = sorted(p for p in paths if (p.is_file() or p.is_symlink()) and _in_scope(project, p))
+    paths = {p for p in paths if (p.is_file() or p.is_symlink()) and _in_scope(project, p)}
+    files = sorted(paths | _articles_of_images(paths))
     filters = {}
     vocabulary = file_key(project.vocabulary)
     for path in files:
@@ -169,6 +171,12 @@ def _in_scope(project: Project, path: Path) -> bool:
     return not (len(relative.parts) == 1 and path.name.upper() == "README.MD")
 
 
+def _articles_of_images(paths: set[Path]) -> set[Path]:
+    """The article whose image folder holds each of ``paths``: a changed or given image is
+    checked by checking the article that shows it (the image rules are the article's)."""
+    return {file_key(Path(f"{p.parent}.md")) for p in paths if is_image_folder(p.parent)}
+
+
 def _entries_under(folder: Path) -> set[Path]:
     """Every file and symbolic link under a folder, without following links."""
     found = set()
@@ -195,4 +203,4 @@ def selected_files(project: Project, paths: list[Path]) -> set[Path]:
                 "or a vocabulary file but received a file outside them"
             )
         selected.add(file_key(path))
-    return selected
+    return selected | _articles_of_images(selected)
