@@ -80,6 +80,28 @@ def test_a_broken_article_fails_with_checks_message(clone: Path) -> None:
     assert expected in result.stdout
 
 
+def test_a_staged_image_alone_checks_its_article(clone: Path) -> None:
+    # An image replaced by a file that is no PNG: the commit touches no .md, and check still runs.
+    stem = "articles/2025/2025-05-20-image-for-the-test"
+    article, image = clone / f"{stem}.md", clone / stem / "map.png"
+    image.parent.mkdir()
+    image.write_bytes(b"<svg/>")
+    article.write_text(
+        "---\ntitle: Image for the test\ndate: 2025-05-20\nsummary: A map.\nimages:\n  - file: map.png\n"
+        f"    credit: Me\n    license: CC BY 4.0\n---\n\n![A map]({Path(stem).name}/map.png)\n",
+        encoding="utf-8",
+    )
+    git(clone, "add", f"{stem}/map.png")  # only the image is staged; its article is beside it, unstaged
+    try:
+        result = pre_commit(clone, "--files", f"{stem}/map.png")
+    finally:
+        git(clone, "rm", "-q", "--cached", f"{stem}/map.png")
+        shutil.rmtree(image.parent)
+        article.unlink()
+    assert result.returncode == 1, result.stdout
+    assert f"{stem}.md:11: error: image: Expected {stem}/map.png to be a PNG image" in result.stdout
+
+
 def test_fixers_fix_files_but_not_fixtures(clone: Path) -> None:
     notes = clone / "docs" / "notes-for-the-test.md"
     fixture = clone / "tests" / "hostile" / "trailing-space-for-the-test.md"
