@@ -262,6 +262,10 @@ def _median(runs: list[dict], key: str) -> float:
     return values[len(values) // 2]
 
 
+def _listed(value: float | list[float] | None) -> list[float]:
+    return value if isinstance(value, list) else [value or 0]
+
+
 def _clean_rows(clean: dict) -> list[str]:
     one, two = clean["jobs_1"], clean["jobs_2"]
     rows = [f"| clean build, N = {clean['n']:,} | `--jobs 1` | `--jobs 2` | ratio |", "| --- | ---: | ---: | ---: |"]
@@ -275,7 +279,8 @@ def _clean_rows(clean: dict) -> list[str]:
     row("CPU (all processes)", lambda r: r["cpu_s"])
     row("generate, wall", lambda r: r["stages"]["generate_s"])
     row("render (MkDocs), wall", lambda r: r["stages"]["render_s"])
-    row("render, CPU of the slowest process", lambda r: max(r["stages"].get("render_cpu_s") or [0]))
+    row("render, CPU of the slowest process", lambda r: max(_listed(r["stages"].get("render_cpu_s"))))
+    row("search index, CPU", lambda r: r["stages"].get("index_cpu_s", 0))
     row("search index (Pagefind), wall", lambda r: r["stages"]["index_s"])
     row("peak memory, whole process tree", lambda r: r["tree_peak_mb"], "{:.0f} MB")
     loads = ", ".join(f"{r['load']:.1f}" for r in one + two)

@@ -202,11 +202,14 @@ def _mkdocs_command(
     return command, env, incremental
 
 
-def _render(command: list[str], env: dict[str, str], root: Path, partitions: list[Partition]) -> tuple[int, float, int]:
+def _render(
+    command: list[str], env: dict[str, str], root: Path, partitions: list[Partition]
+) -> tuple[int, float, int, list[float]]:
     """Render with MkDocs: in one process, or one process per partition, all at once, into the
     same folder (``build_tools.partitions``); see ``run_parallel`` for what is returned."""
     if not partitions:
-        return _run_measured(command, root, env)
+        code, seconds, peak, cpu = _run_measured(command, root, env)
+        return code, seconds, peak, [cpu]
     runs = [([*command, "--dirty"], {**env, PARTITION_ENV: str(partition)}) for partition in partitions]
     return run_parallel(runs, root)
 
