@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 
 from build_tools.cli import main
+from build_tools.layout import Project
+from build_tools.pipeline import render_pages
 from build_tools.sanitize import clean_html
 from build_tools.writers import DocsWriter
 from tests.conftest import GOLDEN_ARCHIVE, REPO, copy_site_config, write_article
@@ -204,11 +206,14 @@ def hostile_body_archive(golden_archive):
 
 @pytest.mark.slow
 def test_raw_html_in_a_body_fails_the_strict_build_and_keeps_the_site(golden_archive, hostile_body_archive):
+    """generate (build's first step) refuses the article with check's messages, so nothing is
+    written; the sanitizer behind it is tested below on the page as the generator renders it."""
     root = golden_archive
     (root / "articles/2025/2025-06-01-hostile-body.md").rename(root / "hostile-body.md.off")
     status, output = run_cli("build", "--root", str(root))
     assert status == 0, output
     before = snapshot(root / "site")
+    docs_before = snapshot(root / "docs")
     (root / "hostile-body.md.off").rename(root / "articles/2025/2025-06-01-hostile-body.md")
     result = subprocess.run(
         [sys.executable, "-m", "build_tools", "build", "--root", str(root)],
@@ -220,31 +225,49 @@ def test_raw_html_in_a_body_fails_the_strict_build_and_keeps_the_site(golden_arc
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "Traceback" not in output
+    where = "articles/2025/2025-06-01-hostile-body.md"
+    for line, received in ((10, "<script>"), (11, "<img>"), (17, "<iframe>"), (19, "<svg>"), (23, "<form>")):
+        assert f"{where}:{line}: error: html: Expected Markdown or only the HTML tags" in output, line
+        assert f"but received {received}" in output
     assert (
-        "WARNING -  articles/2025/2025-06-01-hostile-body.md (docs/articles/2025/hostile-body.md): "
-        "raw HTML not allowed, removed: " in output
+        f"{where}:12: error: link: Expected an http(s), mailto or internal link but received a javascript: link"
+        in output
     )
-    for removed in ("<script> element", "onerror= attribute on <img>", "href=\"javascript:alert('xss')\" on <a>"):
-        assert removed in output
-    assert "site/ is unchanged" in output
+    assert "docs/ and site/ are unchanged" in output
     assert snapshot(root / "site") == before
+    assert snapshot(root / "docs") == docs_before
     assert not list(root.glob("site.tmp-*"))
+
+
+def _hostile_page_past_generate(root: Path) -> None:
+    """docs/ as generate writes it, with the hostile article's page as the generator renders it
+    (what reached MkDocs before generate ran check's rules, or a hand-edited docs/)."""
+    article = root / "articles/2025/2025-06-01-hostile-body.md"
+    article.rename(root / "hostile-body.md.off")
+    status, output = run_cli("generate", "--root", str(root))
+    assert status == 0, output
+    (root / "hostile-body.md.off").rename(article)
+    name = "articles/2025/hostile-body.md"
+    (root / "docs" / name).write_text(render_pages(Project(root))[0][name], encoding="utf-8")
 
 
 @pytest.mark.slow
 def test_raw_html_in_a_body_is_removed_when_the_build_is_not_strict(hostile_body_archive, tmp_path):
     root = hostile_body_archive
-    status, output = run_cli("generate", "--root", str(root))
-    assert status == 0, output
+    _hostile_page_past_generate(root)
     site = tmp_path / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--no-strict", "--site-dir", str(site)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)]
+    strict = subprocess.run([*mkdocs, "--strict"], cwd=root, env=env, capture_output=True, text=True)
+    assert strict.returncode != 0, strict.stderr  # the sanitizer's warning stops a strict build
+    assert (
+        "WARNING -  articles/2025/2025-06-01-hostile-body.md (docs/articles/2025/hostile-body.md): "
+        "raw HTML not allowed, removed: " in strict.stderr
     )
+    for removed in ("<script> element", "onerror= attribute on <img>", "href=\"javascript:alert('xss')\" on <a>"):
+        assert removed in strict.stderr
+    shutil.rmtree(site, ignore_errors=True)
+    result = subprocess.run([*mkdocs, "--no-strict"], cwd=root, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "raw HTML not allowed, removed" in result.stderr
     assert scan_site(site) == []
