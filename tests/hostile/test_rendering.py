@@ -274,6 +274,19 @@ def test_9_a_title_is_refused_or_is_exactly_one_heading_with_nothing_else(tmp_pa
 # -- the whole build ----------------------------------------------------------------------------
 
 
+def _past_generate(root: Path, source: str, page: str) -> None:
+    """docs/ as generate writes it without ``source``, then that article's page as the generator
+    renders it: what reaches MkDocs past generate (which refuses check's errors)."""
+    held = root / "held.md.off"
+    (root / source).rename(held)
+    status = subprocess.run(
+        [sys.executable, "-m", "build_tools", "generate", "--root", str(root)], cwd=REPO, capture_output=True, text=True
+    )
+    assert status.returncode == 0, status.stdout + status.stderr
+    held.rename(root / source)
+    (root / "docs" / page).write_text(render_pages(Project(root))[0][page], encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_3_an_attribute_list_article_builds_with_the_list_as_text_and_raw_attributes_fail_the_build(golden_archive):
     root = golden_archive
@@ -284,11 +297,20 @@ def test_3_an_attribute_list_article_builds_with_the_list_as_text_and_raw_attrib
         "## Section\n\nSession expired, sign in again.\n{: .md-dialog .md-dialog--active }\n\n"
         'Indexed only.\n{: hidden data-pagefind-filter="actor:Donald Trump" }\n',
     )
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "build_tools", "build", "--root", str(root)]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output  # generate refuses it with check's message
+    assert "2025-06-01-dialog.md:10: error: attribute list: Expected no attribute lists in an article" in output
+    assert not (root / "site/articles/2025/dialog").exists()
+
+    # Past generate, MkDocs keeps the list as text: a strict build passes and sets nothing.
+    _past_generate(root, "articles/2025/2025-06-01-dialog.md", "articles/2025/dialog.md")
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "mkdocs-site")]
+    result = subprocess.run(mkdocs, cwd=root, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
-    page = (root / "site/articles/2025/dialog/index.html").read_text("utf-8")
+    page = (root / "mkdocs-site/articles/2025/dialog/index.html").read_text("utf-8")
     article = page[page.index("<article") : page.index("</article>")]
     assert "{: .md-dialog .md-dialog--active }" in article
     assert "<p>Indexed only.\n{: hidden data-pagefind-filter=" in article
@@ -296,6 +318,7 @@ def test_3_an_attribute_list_article_builds_with_the_list_as_text_and_raw_attrib
         assert "md-dialog--active" not in attrs.get("class", ""), (tag, attrs)  # the theme has its own md-dialog
         assert "Donald Trump" not in attrs.get("data-pagefind-filter", ""), (tag, attrs)
 
+    (root / "articles/2025/2025-06-01-dialog.md").unlink()
     write_article(
         root,
         "2025-06-02-dialog-html.md",
@@ -304,8 +327,12 @@ def test_3_an_attribute_list_article_builds_with_the_list_as_text_and_raw_attrib
         "Sign in again.</details>\n",
     )
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr  # refused by generate or by the strict build
+    assert "2025-06-02-dialog-html.md" in result.stdout + result.stderr
+    assert not (root / "site/articles/2025/dialog-html").exists()
+    _past_generate(root, "articles/2025/2025-06-02-dialog-html.md", "articles/2025/dialog-html.md")
+    result = subprocess.run(mkdocs, cwd=root, capture_output=True, text=True, env=env)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "articles/2025/2025-06-02-dialog-html.md (docs/articles/2025/dialog-html.md): raw HTML not allowed" in output
     assert "class 'md-dialog' on <details>" in output
-    assert not (root / "site/articles/2025/dialog-html").exists()
