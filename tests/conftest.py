@@ -86,3 +86,16 @@ def golden_archive(tmp_path: Path) -> Path:
     shutil.copytree(GOLDEN_ARCHIVE, root)
     copy_site_config(root)
     return root
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own sample archive, built once into a temporary folder for every test
+    that only reads the built site (browser, reader-page and site tests)."""
+    from build_tools.cli import main
+
+    root = tmp_path_factory.mktemp("sample") / "archive"
+    shutil.copytree(REPO / "articles", root / "articles")
+    copy_site_config(root)
+    assert main(["build", "--root", str(root)]) == 0
+    return root / "site"

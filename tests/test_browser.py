@@ -6,14 +6,10 @@ skipped with the reason.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from build_tools.cli import main
 from tests.browsing import browser_page, chromium_path, serve
-from tests.conftest import REPO, copy_site_config
+from tests.conftest import REPO
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,16 +22,6 @@ SCREENSHOTS = REPO / "tests" / "artifacts"
 
 def heading_text(page) -> str:
     return page.locator("article h1").inner_text().rstrip("¶").strip()
-
-
-@pytest.fixture(scope="module")
-def sample_site(tmp_path_factory) -> Path:
-    """The repository's own sample archive, built into a temporary folder."""
-    root = tmp_path_factory.mktemp("sample") / "archive"
-    shutil.copytree(REPO / "articles", root / "articles")
-    copy_site_config(root)
-    assert main(["build", "--root", str(root)]) == 0
-    return root / "site"
 
 
 def test_search_open_article_follow_tag(sample_site):

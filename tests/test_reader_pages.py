@@ -12,18 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
-from build_tools.cli import main
 from build_tools.layout import Project, article_page
 from build_tools.linking import salience
 from build_tools.markup import inline, role_text
 from build_tools.pipeline import render_pages
 from build_tools.schema import Role
 from tests.browsing import browser_page, chromium_path, serve
-from tests.conftest import REPO, copy_site_config
+from tests.conftest import REPO
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 TEASER_RE = re.compile(r"^- \[(?P<title>.+?)\]\((?P<target>[^)]+\.md)\)(?P<rest>.*)$", re.M)
@@ -179,16 +177,6 @@ PICTURES = {
     "search": "search/?q=Putin",
 }
 browser = pytest.mark.skipif(chromium_path() is None, reason="no Chromium on this machine (apt-get install chromium)")
-
-
-@pytest.fixture(scope="module")
-def sample_site(tmp_path_factory) -> Path:
-    """The repository's own sample archive, built into a temporary folder."""
-    root = tmp_path_factory.mktemp("sample") / "archive"
-    shutil.copytree(REPO / "articles", root / "articles")
-    copy_site_config(root)
-    assert main(["build", "--root", str(root)]) == 0
-    return root / "site"
 
 
 HEADLINE_AND_TAGS = """() => {
