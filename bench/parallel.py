@@ -171,24 +171,67 @@ def _mkdocs(archive: Path, site: Path, partition: str | None, config: str = "mkd
     return command + (["--dirty"] if partition else [])
 
 
-def partitions(archive: Path, counts: list[int], single: dict | None) -> dict:
-    """Each partition of M built alone (``build --partition K/M``: generate and render), one
-    after another as M machines would, then ``build --merge`` (generate, join, search index);
-    against one machine's clean ``build --full --jobs 1``."""
+def _slots(archive: Path, concurrency: int) -> list[Path]:
+    """``concurrency`` copies of ``archive`` (the first is ``archive`` itself), one per machine
+    of the matrix that runs at once: two ``build --partition`` in one folder would both
+    generate into the same docs/."""
+    slots = [archive]
+    for number in range(1, concurrency):
+        copy = archive.with_name(f"{archive.name}-slot{number}")
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(archive, copy, symlinks=True, ignore=shutil.ignore_patterns("site", "site.*"))
+        slots.append(copy)
+    return slots
+
+
+def _render_partitions(slots: list[Path], count: int, parts: Path) -> list[dict]:
+    """``build --partition K/M`` for K = 1..M, ``len(slots)`` at a time, each slot its own
+    archive folder (as its own machine would), all into ``parts``."""
+    results: list[dict | None] = [None] * count
+    queue = list(range(1, count + 1))
+    lock = threading.Lock()
+
+    def worker(slot: Path) -> None:
+        env = environment(slot)
+        while True:
+            with lock:
+                if not queue:
+                    return
+                index = queue.pop(0)
+            command = [PYTHON, "-m", "build_tools", "build", "--partition", f"{index}/{count}", "--parts", str(parts)]
+            results[index - 1] = measured(command, slot, env)
+
+    threads = [threading.Thread(target=worker, args=(slot,)) for slot in slots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    missing = [k + 1 for k, r in enumerate(results) if r is None]
+    if missing:
+        raise RuntimeError(f"partitions {missing} of {count} did not render (see the error above)")
+    return [r for r in results if r is not None]
+
+
+def partitions(archive: Path, counts: list[int], single: dict | None, concurrency: int = 1) -> dict:
+    """Each partition of M built alone (``build --partition K/M``: generate and render) as M
+    machines would, ``concurrency`` at a time (each in its own copy of the archive), then
+    ``build --merge`` (generate, join, search index); against one machine's clean
+    ``build --full --jobs 1`` (``single``, or measured here)."""
     env = environment(archive)
-    out: dict = {}
+    out: dict = {"concurrency": concurrency}
     if single is None:
         shutil.rmtree(archive / "site", ignore_errors=True)
+        shutil.rmtree(archive / ".build" / "search", ignore_errors=True)
         single = measured([PYTHON, "-m", "build_tools", "build", "--full", "--jobs", "1"], archive, env)
         single["stages"] = json.loads((archive / ".build" / "last-build.json").read_text())
+        print(f"N={len(list((archive / 'articles').rglob('*.md')))}: one process {single['wall_s']} s", file=sys.stderr)
     out["single_process_build"] = single
+    slots = _slots(archive, concurrency)
+    parts = archive / ".build" / "partitions"
     for count in counts:
-        parts = archive / ".build" / "partitions"
         shutil.rmtree(parts, ignore_errors=True)
-        renders = []
-        for index in range(1, count + 1):
-            command = [PYTHON, "-m", "build_tools", "build", "--partition", f"{index}/{count}"]
-            renders.append(measured(command, archive, env))
+        renders = _render_partitions(slots, count, parts)
+        shutil.rmtree(archive / ".build" / "search", ignore_errors=True)
         merge = measured([PYTHON, "-m", "build_tools", "build", "--merge", "--full"], archive, env)
         merge["stages"] = json.loads((archive / ".build" / "last-build.json").read_text())
         largest = max(r["wall_s"] for r in renders)
@@ -203,6 +246,23 @@ def partitions(archive: Path, counts: list[int], single: dict | None) -> dict:
         }
         print(f"M={count}: largest partition {largest} s, merge {merge['wall_s']} s", file=sys.stderr)
         shutil.rmtree(parts, ignore_errors=True)
+    for slot in slots[1:]:
+        shutil.rmtree(slot, ignore_errors=True)
+    return out
+
+
+def sizes(folder: Path, counts: list[int], code: Path) -> dict:
+    """A clean ``build --full --jobs 1`` of a fresh synthetic archive of each size, one after
+    another: the per-article cost of each stage, to show it stays flat as the archive grows."""
+    out: dict = {}
+    for n in counts:
+        archive = prepared(folder, n, code)
+        env = environment(archive)
+        result = measured([PYTHON, "-m", "build_tools", "build", "--full", "--jobs", "1"], archive, env)
+        result["stages"] = json.loads((archive / ".build" / "last-build.json").read_text())
+        out[str(n)] = result
+        print(f"N={n}: clean build {result['wall_s']} s", file=sys.stderr)
+        shutil.rmtree(archive, ignore_errors=True)
     return out
 
 
@@ -298,7 +358,7 @@ def _partition_rows(partitions: dict) -> list[str]:
     for n, by_count in partitions.items():
         single = by_count.get("single_process_build") or by_count["single_process_render"]
         for count, found in by_count.items():
-            if count.startswith("single_process"):
+            if not count.isdigit():
                 continue
             largest = max(found["partitions"], key=lambda r: r["wall_s"])
             largest_cpu = max(r["cpu_s"] for r in found["partitions"])
@@ -310,6 +370,41 @@ def _partition_rows(partitions: dict) -> list[str]:
                 f"{single['wall_s']:.1f} s ({single['cpu_s']:.1f} s) | "
                 f"×{found['matrix_to_single']:.2f} (×{path / single['cpu_s']:.2f}) |"
             )
+    return rows
+
+
+def _whole_builds(results: dict) -> dict[int, dict]:
+    """Every one-process clean build (``--jobs 1``) of a result, by N."""
+    builds = {int(n): run for n, run in results.get("sizes", {}).items()}
+    if "clean" in results:
+        builds.setdefault(results["clean"]["n"], results["clean"]["jobs_1"][0])
+    for n, by_count in results.get("partitions", {}).items():
+        if "single_process_build" in by_count:
+            builds.setdefault(int(n), by_count["single_process_build"])
+    return dict(sorted(builds.items()))
+
+
+def _per_article_rows(results: dict) -> list[str]:
+    builds = _whole_builds(results)
+    if not builds:
+        return []
+    rows = [
+        "| N | clean build: wall | CPU (all processes) | CPU per article | generate: wall per article "
+        "| render: CPU per article | search index: CPU per article | peak memory |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for n, run in builds.items():
+        stages = run["stages"]
+        render_cpu = max(_listed(stages.get("render_cpu_s"))) or stages["render_s"]
+
+        def per(seconds: float, n: int = n) -> str:
+            return f"{1000 * seconds / n:.1f} ms"
+
+        rows.append(
+            f"| {n:,} | {run['wall_s']:.1f} s | {run['cpu_s']:.1f} s | {per(run['cpu_s'])} | "
+            f"{per(stages['generate_s'])} | {per(render_cpu)} | {per(stages.get('index_cpu_s') or stages['index_s'])} | "
+            f"{run['tree_peak_mb']} MB |"
+        )
     return rows
 
 
@@ -329,6 +424,8 @@ def markdown(results: dict) -> str:
         ]
     if "partitions" in results:
         rows += _partition_rows(results["partitions"]) + [""]
+    if _whole_builds(results):
+        rows += _per_article_rows(results) + [""]
     if "index" in results:
         i = results["index"]
         rows += [f"| search index alone, N = {i['n']:,} | `--jobs 1` | `--jobs 2` |", "| --- | ---: | ---: |"]
@@ -351,6 +448,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="clean builds per --jobs value (interleaved)")
     parser.add_argument("--partitions", default="", help="comma-separated M to render as partitions (e.g. 2,4,8)")
     parser.add_argument("--partition-n", default="", help="comma-separated N for the partitions (default: --n)")
+    parser.add_argument(
+        "--partition-concurrency", type=int, default=1, help="partitions built at once, each in its own copy"
+    )
+    parser.add_argument(
+        "--sizes", default="", help="comma-separated N of one-process clean builds for the per-article table"
+    )
     parser.add_argument("--overhead-n", type=int, default=0, help="articles of the overhead measurement (0: none)")
     parser.add_argument("--overhead-repeat", type=int, default=3)
     parser.add_argument("--no-clean", action="store_true", help="skip the clean builds")
@@ -369,32 +472,43 @@ def main(argv: list[str] | None = None) -> int:
     code = snapshot_code(folder, args.ref)
     results: dict = {"cores": len(os.sched_getaffinity(0)), "load_at_start": os.getloadavg(), "ref": args.ref}
     results["started"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+    def save() -> None:
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(results, indent=1) + "\n", "utf-8")
+
     try:
         if args.overhead_n:
             results["overhead"] = {
                 "n": args.overhead_n,
                 **overhead(prepared(folder, args.overhead_n, code), args.overhead_repeat),
             }
+            save()
         archives: dict[int, Path] = {}
         if args.index_n:
             results["index"] = {"n": args.index_n, **index_runs(prepared(folder, args.index_n, code), args.repeat)}
+            save()
+        if args.sizes:
+            results["sizes"] = sizes(folder, [int(n) for n in args.sizes.split(",") if n.strip()], code)
+            save()
         if not args.no_clean:
             archives[args.n] = prepared(folder, args.n, code)
             results["clean"] = {"n": args.n, **clean_builds(archives[args.n], args.repeat)}
+            save()
         counts = [int(m) for m in args.partitions.split(",") if m.strip()]
-        sizes = [int(n) for n in args.partition_n.split(",") if n.strip()] or [args.n]
-        for n in sizes if counts else []:
+        sizes_ = [int(n) for n in args.partition_n.split(",") if n.strip()] or [args.n]
+        for n in sizes_ if counts else []:
             archive = archives.get(n) or prepared(folder, n, code)
-            results.setdefault("partitions", {})[str(n)] = partitions(archive, counts, None)
-            if archive not in archives.values():
-                shutil.rmtree(archive, ignore_errors=True)
+            single = results["clean"]["jobs_1"][0] if n in archives else None
+            found = partitions(archive, counts, single, args.partition_concurrency)
+            results.setdefault("partitions", {})[str(n)] = found
+            save()
+            shutil.rmtree(archive, ignore_errors=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     results["load_at_end"] = os.getloadavg()
-    text = json.dumps(results, indent=1)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", "utf-8")
+    save()
     print(markdown(results))
     return 0
 
