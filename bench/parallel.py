@@ -25,7 +25,6 @@ import argparse
 import hashlib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -78,20 +77,26 @@ class TreeMemory(threading.Thread):
 def measured(command: list[str], cwd: Path, env: dict[str, str]) -> dict:
     """Run ``command``; wall and CPU seconds (all its processes) and the peak of its process
     tree's summed memory."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     load = os.getloadavg()[0]
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampler = TreeMemory(process.pid)
     sampler.start()
-    _out, err = process.communicate()
+    errors: list[bytes] = []
+    reader = threading.Thread(target=lambda: errors.append(process.stderr.read() if process.stderr else b""))
+    reader.start()
+    # wait4, not getrusage(RUSAGE_CHILDREN): the CPU of this process and its descendants only,
+    # even while other measured commands run at once from other threads.
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    reader.join()
     sampler.stopped.set()
     sampler.join()
     wall = time.monotonic() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{err.decode(errors='replace')[-3000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        err = b"".join(errors).decode(errors="replace")[-3000:]
+        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{err}")
+    cpu = usage.ru_utime + usage.ru_stime
     return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "tree_peak_mb": sampler.peak_kb // 1024, "load": load}
 
 
