@@ -19,31 +19,16 @@ import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from watchdog.events import (
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirMovedEvent,
-    FileClosedEvent,
-    FileCreatedEvent,
-    FileDeletedEvent,
-    FileModifiedEvent,
-    FileMovedEvent,
-)
-from watchdog.observers import Observer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from build_tools.builders import build_stamp, copy_site, previous_stamp  # noqa: E402
+# What every build needs. What only `mkdocs serve` needs (the generator, the build stamp, the
+# lock, the problem banner, kernel file events) is imported where serve uses it: each MkDocs
+# process of a parallel build would otherwise pay for importing the whole generator.
 from build_tools.layout import GENERATED, Project, page_source  # noqa: E402
 from build_tools.partitions import ENV as PARTITION_ENV  # noqa: E402
 from build_tools.partitions import Partition, PartitionError, assign  # noqa: E402
-from build_tools.pipeline import generate  # noqa: E402
-from build_tools.problems import InputError  # noqa: E402
 from build_tools.sanitize import clean_html, clean_text, is_generated_page, removed  # noqa: E402
-from build_tools.serve_problems import remember as remember_problems  # noqa: E402
-from build_tools.serve_problems import report as report_problems  # noqa: E402
-from build_tools.serve_problems import with_banner  # noqa: E402
-from build_tools.writers import archive_lock  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.build_tools")
 _state: dict = {"command": None, "dirty": False, "partition": None}
@@ -106,11 +91,22 @@ def on_env(env, config, files, **_):
     return env
 
 
-class _ChangesOnly(Observer):
+def _changes_only_observer():
     """The kernel-event observer, told to report changes only: reading a file (which every
     rebuild does to every article) must not look like an edit and start another rebuild."""
+    from watchdog.events import (
+        DirCreatedEvent,
+        DirDeletedEvent,
+        DirMovedEvent,
+        FileClosedEvent,
+        FileCreatedEvent,
+        FileDeletedEvent,
+        FileModifiedEvent,
+        FileMovedEvent,
+    )
+    from watchdog.observers import Observer
 
-    CHANGES = (
+    changes = [
         FileModifiedEvent,
         FileCreatedEvent,
         FileDeletedEvent,
@@ -119,12 +115,15 @@ class _ChangesOnly(Observer):
         DirCreatedEvent,
         DirDeletedEvent,
         DirMovedEvent,
-    )
+    ]
 
-    def schedule(self, event_handler, path, *, recursive=False, event_filter=None, follow_symlink=False):
-        return super().schedule(
-            event_handler, path, recursive=recursive, event_filter=list(self.CHANGES), follow_symlink=follow_symlink
-        )
+    class ChangesOnly(Observer):
+        def schedule(self, event_handler, path, *, recursive=False, event_filter=None, follow_symlink=False):
+            return super().schedule(
+                event_handler, path, recursive=recursive, event_filter=changes, follow_symlink=follow_symlink
+            )
+
+    return ChangesOnly()
 
 
 def on_serve(server, config, builder, **_):
@@ -144,7 +143,7 @@ def on_serve(server, config, builder, **_):
         server._watch_refs.clear()
     except AttributeError:  # another MkDocs version: keep its own watching
         return server
-    server.observer = _ChangesOnly()
+    server.observer = _changes_only_observer()
     for path in paths:
         server.watch(path)
     return server
@@ -167,6 +166,8 @@ def on_pre_build(config, **_) -> None:
     never holds up a build for long (a build meanwhile changes only what the serve reads)."""
     if _state["command"] != "serve":
         return
+    from build_tools.writers import archive_lock
+
     project = Project(Path(config.config_file_path).resolve().parent)
 
     def waiting(holder: str) -> None:
@@ -177,6 +178,11 @@ def on_pre_build(config, **_) -> None:
 
 
 def _regenerate(project: Project, served: Path) -> None:
+    from build_tools.pipeline import generate
+    from build_tools.problems import InputError
+    from build_tools.serve_problems import remember as remember_problems
+    from build_tools.serve_problems import report as report_problems
+
     if not _state.get("seeded"):
         _state["seeded"] = True
         _start_from_last_build(project, served)
@@ -199,6 +205,8 @@ def _start_from_last_build(project: Project, served: Path) -> None:
     this very code and configuration: then only pages changed since are rendered, instead of
     the whole archive (minutes at 10,000 articles). Pages kept from that build name the public
     site_url in their canonical link; everything a reader clicks is relative."""
+    from build_tools.builders import build_stamp, copy_site, previous_stamp
+
     built = project.site
     if not built.is_dir() or any(served.iterdir()) or previous_stamp(built) != build_stamp(project):
         return
@@ -230,11 +238,24 @@ def on_page_content(html: str, page, config, files) -> str:
     for item in _toc_items(page.toc):
         item.title = clean_text(item.title)
     if _state["command"] == "serve":  # never in a built site
+        from build_tools.serve_problems import with_banner
+
         cleaned = with_banner(cleaned, src_uri, page.meta or {}, _state.get("problems", []))
     return cleaned
 
 
 _TAG = re.compile(r"<[^>]*>")
+_STYLE = re.compile(r'style="([^"]*)"')
+
+
+def _style_spelling(match: re.Match) -> str:
+    """A style value without spaces and a final ``;``: the cleaner writes ``text-align:right``
+    for Markdown's ``text-align: right;``, which is no removal."""
+    return 'style="' + re.sub(r"\s+", "", match[1]).rstrip(";") + '"'
+
+
+def _tags(html: str) -> list[str]:
+    return [_STYLE.sub(_style_spelling, tag) if "style=" in tag else tag for tag in _TAG.findall(html)]
 
 
 def _same_tags(before: str, after: str) -> bool:
@@ -242,8 +263,9 @@ def _same_tags(before: str, after: str) -> bool:
     removed, and the costly comparison of ``sanitize.removed`` (two HTML parses, most of the
     hook's time per page) is skipped. What ``removed`` counts (elements, attributes, URLs,
     classes, styles) lies inside tags; text between tags that holds no ``<…>`` cannot open one.
-    The cleaner only re-encodes text on a page it keeps whole (``&para;`` becomes ``¶``)."""
-    return _TAG.findall(before) == _TAG.findall(after)
+    The cleaner only re-encodes text on a page it keeps whole (``&para;`` becomes ``¶``) and
+    respells style values (``_style_spelling``)."""
+    return _tags(before) == _tags(after)
 
 
 def _source_of(src_uri: str, meta: dict) -> str:

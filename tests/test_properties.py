@@ -237,3 +237,53 @@ def test_the_property_checker_sees_active_html(body):
     _, html = to_html(f"---\ntitle: t\n---\n{body}\n")
     assert active(html) != []
     assert active(clean_html(html)) == []
+
+
+# --- the sanitizer's fast path gives what the full allowlist gives ----------------------------
+
+_class_names = st.sampled_from(
+    ["headerlink", "article-byline", "timeline__bar--3", "md-dialog", "md-dialog--active", "note", "x", "", "&amp;"]
+)
+_ids = st.sampled_from(["a", "__drawer", "__search", "_x", "sec-1", 'a"b', "a&b", " __x"])
+_spaces = st.sampled_from([" ", "  ", "\t", "\n", " \n "])
+
+
+@st.composite
+def _classy_html(draw) -> str:
+    """HTML whose class and id values the attribute filter may or may not change: allowed and
+    theme classes, odd spacing, ids of Material's controls, quotes, entities, text that looks
+    like an attribute, single-quoted and unquoted values."""
+    parts = []
+    for _ in range(draw(st.integers(1, 6))):
+        tag = draw(st.sampled_from(["p", "div", "span", "a", "h2", "em", "table"]))
+        classes = draw(st.lists(_class_names, max_size=3))
+        spacing = draw(_spaces)
+        quote = draw(st.sampled_from(['"', "'", ""]))
+        attributes = ""
+        if classes:
+            value = spacing.join(classes) if quote else (classes[0] or "x")
+            attributes += f" class={quote}{value}{quote}"
+        if draw(st.booleans()):
+            attributes += f' id="{draw(_ids)}"'
+        text = draw(st.sampled_from(["text", ' class="md-dialog"', " id=__drawer", "<b>bold</b>", "&para;"]))
+        parts.append(f"<{tag}{attributes}>{text}</{tag}>")
+    return "".join(parts)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(html=st.one_of(_classy_html(), bodies))
+def test_the_fast_cleaner_gives_what_the_filtering_cleaner_gives(html):
+    from build_tools import sanitize
+
+    assert sanitize._clean(html) == sanitize._CLEANER.clean(html)
+
+
+@pytest.mark.parametrize(
+    "html",
+    ['<p class="md-dialog">x</p>', '<p id="__drawer">x</p>', '<p class="note  x">x</p>', "<p class='a  b'>x</p>"],
+)
+def test_the_fast_cleaner_falls_back_when_the_filter_would_change_a_value(html):
+    from build_tools import sanitize
+
+    assert not sanitize._filter_would_keep(sanitize._FAST_CLEANER.clean(html))
+    assert sanitize._clean(html) == sanitize._CLEANER.clean(html) != sanitize._FAST_CLEANER.clean(html)
