@@ -292,25 +292,58 @@ def plain_config(archive: Path) -> None:
     (archive / PLAIN).write_text("\n".join(out) + "\n", "utf-8")
 
 
+#: Run in a fresh interpreter: the CPU time of MkDocs' ``build()`` alone (pages, templates, the
+#: hook), without the interpreter's start and the imports, i.e. what a page costs.
+_RENDER_ONLY = """
+import json, logging, sys, time
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+started = time.process_time()
+build(config)
+print(json.dumps({"build_cpu_s": round(time.process_time() - started, 3)}))
+"""
+
+
+def _render_only(archive: Path, config: str, site: Path, env: dict[str, str]) -> dict:
+    done = subprocess.run(
+        [PYTHON, "-c", _RENDER_ONLY, config, str(site)], cwd=archive, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"mkdocs build() with {config} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def overhead(archive: Path, repeat: int) -> dict:
-    """MkDocs with the project's theme and hook against plain Material, same docs/, interleaved."""
+    """MkDocs with the project's theme and hook against plain Material, same docs/, interleaved:
+    each time the whole ``mkdocs build`` process (wall, CPU) and, in a process of its own,
+    the CPU of ``build()`` alone, which divided by the pages is the cost per page."""
     env = environment(archive)
     plain_config(archive)
+    pages = sum(1 for _ in (archive / "docs").rglob("*.md"))
     runs: dict[str, list[dict]] = {"project": [], "plain": []}
     for _ in range(repeat):
         for name, config in (("project", "mkdocs.yml"), ("plain", PLAIN)):
             site = archive / f"site.{name}"
             shutil.rmtree(site, ignore_errors=True)
-            runs[name].append(measured(_mkdocs(archive, site, None, config), archive, env))
+            run = measured(_mkdocs(archive, site, None, config), archive, env)
             shutil.rmtree(site, ignore_errors=True)
-    cpu = {name: sorted(r["cpu_s"] for r in rs)[len(rs) // 2] for name, rs in runs.items()}
-    wall = {name: sorted(r["wall_s"] for r in rs)[len(rs) // 2] for name, rs in runs.items()}
+            run.update(_render_only(archive, config, site, env))
+            shutil.rmtree(site, ignore_errors=True)
+            runs[name].append(run)
+            print(f"overhead {name}: {run}", file=sys.stderr)
+    median = {key: {name: _median(rs, key) for name, rs in runs.items()} for key in ("cpu_s", "wall_s", "build_cpu_s")}
+    pairs = [a["build_cpu_s"] / b["build_cpu_s"] for a, b in zip(runs["project"], runs["plain"], strict=True)]
     return {
         **runs,
-        "median_cpu_s": cpu,
-        "median_wall_s": wall,
-        "ratio_cpu": round(cpu["project"] / cpu["plain"], 3),
-        "ratio_wall": round(wall["project"] / wall["plain"], 3),
+        "pages": pages,
+        "median_cpu_s": median["cpu_s"],
+        "median_wall_s": median["wall_s"],
+        "median_build_cpu_s": median["build_cpu_s"],
+        "ratio_cpu": round(median["cpu_s"]["project"] / median["cpu_s"]["plain"], 3),
+        "ratio_wall": round(median["wall_s"]["project"] / median["wall_s"]["plain"], 3),
+        "ratio_per_page": round(median["build_cpu_s"]["project"] / median["build_cpu_s"]["plain"], 3),
+        "ratio_per_page_pairs": [round(pair, 3) for pair in pairs],
     }
 
 
@@ -351,6 +384,27 @@ def _clean_rows(clean: dict) -> list[str]:
     loads = ", ".join(f"{r['load']:.1f}" for r in one + two)
     rows.append(f"| load average before each build | {loads} | | |")
     rows.append(f"| same site, Pagefind aside | {'yes' if clean['same_site'] else 'NO'} | | |")
+    return rows
+
+
+def _overhead_rows(o: dict) -> list[str]:
+    rows = [
+        f"| MkDocs, N = {o['n']:,} (median of {len(o['project'])}) | project | plain Material | ratio |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    if "median_build_cpu_s" in o:
+        per_page = {name: 1000 * o["median_build_cpu_s"][name] / o["pages"] for name in ("project", "plain")}
+        pairs = ", ".join(f"{pair:.2f}" for pair in o["ratio_per_page_pairs"])
+        rows.append(
+            f"| render CPU per page (`build()` alone, {o['pages']:,} pages; pairs {pairs}) | "
+            f"{per_page['project']:.2f} ms | {per_page['plain']:.2f} ms | ×{o['ratio_per_page']:.2f} |"
+        )
+    rows += [
+        f"| whole process, CPU | {o['median_cpu_s']['project']:.1f} s | {o['median_cpu_s']['plain']:.1f} s "
+        f"| ×{o['ratio_cpu']:.2f} |",
+        f"| whole process, wall | {o['median_wall_s']['project']:.1f} s | {o['median_wall_s']['plain']:.1f} s "
+        f"| ×{o['ratio_wall']:.2f} |",
+    ]
     return rows
 
 
@@ -419,14 +473,7 @@ def markdown(results: dict) -> str:
     if "clean" in results:
         rows += _clean_rows(results["clean"]) + [""]
     if "overhead" in results:
-        o = results["overhead"]
-        rows += [
-            f"| MkDocs render, N = {o['n']:,} (median of {len(o['project'])}) | project | plain Material | ratio |",
-            "| --- | ---: | ---: | ---: |",
-            f"| CPU | {o['median_cpu_s']['project']:.1f} s | {o['median_cpu_s']['plain']:.1f} s | ×{o['ratio_cpu']:.2f} |",
-            f"| wall | {o['median_wall_s']['project']:.1f} s | {o['median_wall_s']['plain']:.1f} s | ×{o['ratio_wall']:.2f} |",
-            "",
-        ]
+        rows += _overhead_rows(results["overhead"]) + [""]
     if "partitions" in results:
         rows += _partition_rows(results["partitions"]) + [""]
     if _whole_builds(results):
