@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import re
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -496,12 +496,24 @@ def render(jobs: list[Job]) -> dict[str, str]:
 
 
 def render_jobs(jobs: list[Job]) -> dict[str, dict[str, str]]:
-    """Run the jobs, returning each one's pages by job key. Article pages go to forked worker
-    processes when there are many (they inherit the catalog, so only page texts travel back)."""
+    """Run the jobs, returning each one's pages by job key (all of them held at once)."""
+    return dict(iter_rendered(jobs))
+
+
+def iter_rendered(jobs: list[Job]) -> Iterator[tuple[str, dict[str, str]]]:
+    """Run the jobs, yielding each one's key and pages as soon as they are rendered, so that a
+    caller writing them out holds only a few at a time (at 10,000 articles the page texts are
+    about 200 MB). The other jobs first, in order; then the article pages, which go to forked
+    worker processes when there are many (they inherit the catalog, so only page texts travel
+    back), in the order the workers finish them."""
     articles = [job for job in jobs if job.is_article]
-    out = {job.key: job.render() for job in jobs if not job.is_article}
-    out.update(_render_in_workers(articles) if _parallel(len(articles)) else _run(articles))
-    return out
+    for job in jobs:
+        if not job.is_article:
+            yield job.key, job.render()
+    if _parallel(len(articles)):
+        yield from _render_in_workers(articles)
+    else:
+        yield from _run(articles).items()
 
 
 def _parallel(count: int) -> bool:
@@ -513,7 +525,8 @@ def _run(jobs: list[Job]) -> dict[str, dict[str, str]]:
     return {job.key: job.render() for job in jobs}
 
 
-def _render_in_workers(jobs: list[Job]) -> dict[str, dict[str, str]]:
+def _render_in_workers(jobs: list[Job]) -> Iterator[tuple[str, dict[str, str]]]:
+    """Each job's key and pages, a worker's span at a time as it arrives (not all at the end)."""
     global _WORKER_JOBS
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     _WORKER_JOBS = jobs
@@ -521,10 +534,9 @@ def _render_in_workers(jobs: list[Job]) -> dict[str, dict[str, str]]:
     chunks = [(i, min(i + size, len(jobs))) for i in range(0, len(jobs), size)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            out: dict[str, dict[str, str]] = {}
             for part in pool.imap_unordered(_render_span, chunks):
-                out.update(part)
-            return out
+                for key in list(part):  # popped: each job's pages go once the caller is done
+                    yield key, part.pop(key)
     finally:
         _WORKER_JOBS = None
 

@@ -276,6 +276,60 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
+class Staging:
+    """A new docs/ being built beside the old one, a page at a time (``DocsWriter.stage``).
+
+    Each page added is written (or, when the old docs/ has the same bytes, hard-linked from it)
+    at once, so the caller need not hold every page in memory until the end. ``finish`` links
+    what was not added (the pages kept, the files that are not generated) and exchanges the
+    folders; ``abort`` deletes the staging folder and leaves docs/ as it was.
+    """
+
+    def __init__(self, docs_dir: Path) -> None:
+        remove_leftovers(docs_dir)
+        self.docs_dir = docs_dir
+        self.root = docs_dir.with_name(f"{docs_dir.name}.tmp-{os.getpid()}")
+        self._resolved_root = self.root.resolve()
+        self.old = _files_under(docs_dir) if docs_dir.exists() else []
+        self._old_generated = {name for name in self.old if name.split("/", 1)[0] in GENERATED}
+        self.added: set[str] = set()
+        self.changed: list[str] = []
+        self.root.mkdir(parents=True)
+
+    def add(self, name: str, content: str | bytes) -> None:
+        """Put one generated page (or an article's image) into the new docs/."""
+        target = (self.root / name).resolve()
+        if not target.is_relative_to(self._resolved_root) or not _is_generated(Path(name)):
+            raise ValueError(f"refusing to write {name!r}: outside the generated folders of {self.root}")
+        data = _encoded(content)
+        self.added.add(name)
+        path = self.root / name
+        old = self.docs_dir / name
+        if name in self._old_generated and old.read_bytes() == data:
+            _link_or_copy(old, path)  # unchanged: keeps its modification time (mkdocs --dirty)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)  # a new file, never one linked from the old docs/
+        self.changed.append(name)
+
+    def finish(self, keep: Iterable[str] = ()) -> Changes:
+        """Link the old files that stay, exchange the folders, and say what changed."""
+        keep = set(keep)
+        removed: list[str] = []
+        for name in self.old:
+            if name in self.added:
+                continue
+            if name in self._old_generated and name not in keep:
+                removed.append(name)
+                continue
+            _link_or_copy(self.docs_dir / name, self.root / name)
+        swap_in(self.root, self.docs_dir)
+        return Changes(self.changed, removed)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
 class DocsWriter:
     def __init__(self, docs_dir: Path):
         self.docs_dir = docs_dir
@@ -287,6 +341,10 @@ class DocsWriter:
             if not target.is_relative_to(resolved_root) or not _is_generated(Path(name)):
                 raise ValueError(f"refusing to write {name!r}: outside the generated folders of {root}")
 
+    def stage(self) -> Staging:
+        """A new docs/ to add pages to one by one; ``finish`` swaps it in, ``abort`` drops it."""
+        return Staging(self.docs_dir)
+
     def swap(self, pages: dict[str, str], keep: Iterable[str] = ()) -> Changes:
         """Build the new docs/ beside the old one and exchange them.
 
@@ -296,34 +354,15 @@ class DocsWriter:
         ``mkdocs build --dirty`` re-renders only the pages that really changed. Nothing ever
         writes into a linked file: changed pages are new files.
         """
-        remove_leftovers(self.docs_dir)
-        staging = self.docs_dir.with_name(f"{self.docs_dir.name}.tmp-{os.getpid()}")
-        self._check_inside(pages, staging)
-        keep = set(keep)
-        staging.mkdir(parents=True)
-        kept: set[str] = set()
-        removed: list[str] = []
-        if self.docs_dir.exists():
-            for name in _files_under(self.docs_dir):
-                path = self.docs_dir / name
-                if name.split("/", 1)[0] in GENERATED and name not in keep:
-                    if name not in pages:
-                        removed.append(name)
-                        continue
-                    if path.read_bytes() != _encoded(pages[name]):
-                        continue
-                    kept.add(name)
-                _link_or_copy(path, staging / name)
-        changed = []
-        for name, text in pages.items():
-            if name in kept:
-                continue
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(_encoded(text))
-            changed.append(name)
-        swap_in(staging, self.docs_dir)
-        return Changes(changed, removed)
+        self._check_inside(pages, self.docs_dir.with_name(f"{self.docs_dir.name}.tmp-{os.getpid()}"))
+        staging = self.stage()
+        try:
+            for name, text in pages.items():
+                staging.add(name, text)
+            return staging.finish(keep)
+        except BaseException:
+            staging.abort()
+            raise
 
     def in_place(self, pages: dict[str, str], keep: Iterable[str] = ()) -> Changes:
         """Write changed pages, delete generated ones neither in ``pages`` nor in ``keep``."""
