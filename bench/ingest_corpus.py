@@ -2,7 +2,8 @@
 
 Every file of ``../shared/corpus`` goes through ingest as the command runs it (read, normalize,
 tag, render, the rules of ``check``), in a pool of processes; then, in corpus order, each
-article is decided against the ones before it (skipped as a duplicate, or written). Reported:
+article is decided against the ones before it (skipped as a duplicate or a near-duplicate, as
+``ingest`` decides, or written). Reported:
 written, clean, needing editing (by rule) and failed; source lines lost outside a named rule;
 tables of three or more columns kept; speaker turns kept, and turns made headings; time per
 file. The held-out slice (files whose path hashes to 0-2 of 16, about a fifth) is reported
@@ -67,6 +68,7 @@ class Figures:
     clean: int = 0
     needs_editing: int = 0
     duplicates: int = 0
+    near_duplicates: int = 0  # of the duplicates: another slug or date, 90 % of the 5-grams shared
     failed: int = 0
     error_rules: Counter = field(default_factory=Counter)
     warning_rules: Counter = field(default_factory=Counter)
@@ -96,6 +98,7 @@ class Figures:
         self.transcripts_with_turn_heading += bool(item["turn_headings"])
         if item["status"] == "duplicate":
             self.duplicates += 1
+            self.near_duplicates += bool(item.get("near_duplicate_of"))
             return
         self.written += 1
         self.error_rules.update(set(item["rules"]))
@@ -129,8 +132,10 @@ def run(corpus: Path = CORPUS, workers: int | None = None, vocabulary: Path | No
         for path, item in zip(files, audits, strict=True):
             if item["status"] != "failed":
                 found = archive.duplicate(item["year"], item["slug"], item["url"], item["body"])
-                if found is not None:
+                near = archive.near_duplicate(item["body"]) if found is None else None
+                if found is not None or near is not None:
                     item["status"] = "duplicate"
+                    item["near_duplicate_of"] = str(near[0]) if near is not None else ""
                 else:
                     archive.add(Path(item["slug"]), item["year"], item["slug"], item["url"], item["body"])
             item["body"] = ""  # the figures need it no longer
@@ -157,6 +162,7 @@ def markdown(figures: dict) -> str:
     row("  by rule", lambda f: ", ".join(f"{r} {n}" for r, n in f.error_rules.most_common()) or "-")
     row("warnings by rule (articles)", lambda f: ", ".join(f"{r} {n}" for r, n in f.warning_rules.most_common()) or "-")
     row("skipped as duplicates", lambda f: f.duplicates)
+    row("  of which near-duplicates (another slug or date)", lambda f: f.near_duplicates)
     row("failed", lambda f: f.failed)
     row("source lines lost outside a named rule", lambda f: f.lost_lines)
     row("tables of ≥ 3 columns kept", lambda f: f"{f.tables_kept} of {f.tables}")

@@ -3,7 +3,8 @@
 The stages, and the decision of what becomes of each file, live in ``build_tools/ingest/``; this
 module parses the arguments and prints. Exit status (README, "Ingesting raw texts"):
 
-- 0: every file written clean (``check`` finds no error in it) or skipped as a duplicate;
+- 0: every file written clean (``check`` finds no error in it) or skipped as a duplicate (or
+  near-duplicate: another article shares 90 % of its word 5-grams);
 - 1: some file failed (not written: unreadable, no title or date, refused by the schema);
 - 2: the command could not run (no archive or no vocabulary);
 - 3: nothing failed, but some article written needs editing (``check`` finds an error in it).
@@ -20,9 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..checks.duplicates import DUPLICATE as DUPLICATE_SHARE
 from ..ingest.pipeline import (
     DUPLICATE,
     EXISTS,
+    NEAR_DUPLICATE,
     REPLACED,
     WOULD_WRITE,
     WROTE,
@@ -49,7 +52,9 @@ def register(subparsers) -> None:
         "normalize it into an article (title, date, summary, sections, source credit), propose actors, "
         "topics and places from the vocabulary, and write it into articles/. An article already in the "
         "archive (same slug and text, same source URL, or same text) is skipped as a duplicate unless "
-        "--force. A file that cannot be read is reported and the others go on.",
+        "--force; so is a near-duplicate of another article (90% of its 5-word sequences shared, what "
+        "check reports as a duplicate), which --force writes beside it. A file that cannot be read is "
+        "reported and the others go on.",
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to ingest")
     parser.add_argument("--dry-run", action="store_true", help="print the articles instead of writing them")
@@ -57,7 +62,8 @@ def register(subparsers) -> None:
         "--force",
         action="store_true",
         help="replace an existing article this one duplicates; one edited since ingest wrote it is first "
-        "copied to .build/ingest/edited/ (the path is printed)",
+        "copied to .build/ingest/edited/ (the path is printed); write a near-duplicate beside the article "
+        "it nearly repeats",
     )
     parser.add_argument(
         "--explain", action="store_true", help="print, for each file, what each rule removed from its text"
@@ -112,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
         counts[outcome.tally] += 1
         if outcome.tally == "written":
             counts["needs editing" if outcome.needs_editing else "clean"] += 1
+        counts["near"] += outcome.status == NEAR_DUPLICATE
         report(outcome, shown, quiet=quiet)
     if progress is not None:
         progress.close()
@@ -119,9 +126,10 @@ def run(args: argparse.Namespace) -> int:
         _suggest(session)
     seconds = time.perf_counter() - started
     verb = "would write" if args.dry_run else "written"
+    near = f" ({counts['near']} near-duplicate(s))" if counts["near"] else ""
     print(
         f"ingest: {counts['written']} {verb} ({counts['clean']} clean, {counts['needs editing']} need editing), "
-        f"{counts['duplicates']} duplicate(s) skipped, {counts['failed']} failed "
+        f"{counts['duplicates']} duplicate(s) skipped{near}, {counts['failed']} failed "
         f"({len(files) + len(missing)} file(s), {seconds:.1f} s)"
     )
     if counts["failed"]:
@@ -155,6 +163,15 @@ class _Report:
             say(f"{shown}: duplicate of {display_path(found)} ({why}); {what} (use --force to replace it)")
             if self.dry_run and self.single:
                 self.show(outcome.item, target)
+        elif outcome.status == NEAR_DUPLICATE:
+            found, score = outcome.decision.near
+            what = "would not be written" if self.dry_run else "not written"
+            say(
+                f"{shown}: {what}: near-duplicate of {display_path(found)} ({score:.0%} of its 5-word sequences "
+                f"shared; check reports {DUPLICATE_SHARE:.0%} or more as a duplicate); use --force to write it anyway"
+            )
+            if self.dry_run and self.single:
+                self.show(outcome.item, target)
         elif outcome.status == WOULD_WRITE:
             self.show(outcome.item, target)
             say(f"{shown}: {_verdict(outcome, 'would write')}")
@@ -165,6 +182,12 @@ class _Report:
                 say(
                     f"{shown}: {display_path(target)} is not what ingest wrote there (edited since, or written by "
                     f"hand); the edited version is kept in {display_path(outcome.backup)}"
+                )
+            if outcome.decision.near is not None:
+                found, score = outcome.decision.near
+                say(
+                    f"{shown}: near-duplicate of {display_path(found)} ({score:.0%} of its 5-word sequences "
+                    "shared); written anyway (--force)"
                 )
             if not quiet or outcome.needs_editing:
                 verb = "replaced" if outcome.status == REPLACED else "written"

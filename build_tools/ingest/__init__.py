@@ -13,7 +13,8 @@ The stages, in the order a file goes through them:
 - ``tagging``   — actors, places and topics proposed from the vocabulary's names and aliases;
 - ``writer``    — the article file, its frontmatter validated by the schema; what the archive holds;
 - ``verify``    — the article through the per-article rules of ``check`` ("needs editing");
-- ``decide``    — written, skipped as a duplicate, or written over it (``--force``), and
+- ``decide``    — written, skipped as a duplicate (or as a near-duplicate of an article under
+  another slug or date), or written over it / beside it (``--force``), and
   ``records`` — what ingest wrote, so that ``--force`` keeps an edited article.
 
 ``audit`` measures what became of a source (lines lost, tables, speaker turns) for the

@@ -1,6 +1,9 @@
 """What becomes of an ingested article, given what the archive holds: written under its
 slug (with its date added when its year has that slug already), skipped as a duplicate, or with
-``--force`` written over the article it duplicates, under that article's name."""
+``--force`` written over the article it duplicates, under that article's name. A near-duplicate
+of another article (``Archive.near_duplicate``: another slug or date, 90 % of its word 5-grams
+shared) is not written either; with ``--force`` it is written beside that article, as a new one
+(it may be a later edition of it; ``check`` will then report the pair)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ class Decision:
     target: Path
     slug: str
     duplicate: tuple[Path, str] | None = None  # the archive's article this one duplicates, and why
+    near: tuple[Path, float] | None = None  # the article it nearly repeats, and the share of 5-grams
     write: bool = True  # False: skipped as a duplicate
     replace: bool = False  # write over a file that may be there
 
@@ -31,7 +35,9 @@ def decide(archive: Archive, item: Ingested, force: bool) -> Decision:
     found = archive.duplicate(date.year, item.slug, item.meta["source"].get("url"), item.body)
     if found is None:
         slug = archive.free_slug(date.year, item.slug, date)
-        return Decision(article_source(archive.articles, date, slug), slug, replace=force)
+        near = archive.near_duplicate(item.body)
+        target = article_source(archive.articles, date, slug)
+        return Decision(target, slug, near=near, write=near is None or force, replace=force)
     if force:
         return Decision(found[0], item.slug, found, replace=True)
     return Decision(article_source(archive.articles, date, item.slug), item.slug, found, write=False)

@@ -95,8 +95,16 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
 # What became of a file (``Outcome.status``), and the count of the run's summary it adds to.
 WROTE, REPLACED, WOULD_WRITE = "wrote", "replaced", "would write"
 DUPLICATE, EXISTS = "duplicate", "exists"  # skipped: a duplicate in the archive; a file already there
+NEAR_DUPLICATE = "near-duplicate"  # skipped: nearly the text of another article (another slug or date)
 FAILED = "failed"
-TALLY = {WROTE: "written", REPLACED: "written", WOULD_WRITE: "written", DUPLICATE: "duplicates", EXISTS: "duplicates"}
+TALLY = {
+    WROTE: "written",
+    REPLACED: "written",
+    WOULD_WRITE: "written",
+    DUPLICATE: "duplicates",
+    EXISTS: "duplicates",
+    NEAR_DUPLICATE: "duplicates",
+}
 
 
 @dataclass
@@ -177,7 +185,7 @@ class Session:
             return Outcome(FAILED, item, errors=[f"not a valid article, not written: {line}" for line in exc.lines])
         decision = decide(self.archive, item, self.force)
         if not decision.write:
-            return Outcome(DUPLICATE, item, decision)
+            return Outcome(DUPLICATE if decision.duplicate else NEAR_DUPLICATE, item, decision)
         problems = self.verifier.problems(text, decision.target)
         backup = None
         if not self.dry_run:
