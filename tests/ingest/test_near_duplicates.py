@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import random
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from build_tools.checks.duplicates import DUPLICATE, near_duplicate_pairs
 from build_tools.ingest.writer import Archive
 from tests.ingest.golden import VOCABULARY
+from tests.test_ingest import _run  # ingest through the CLI, as every ingest test does
 
 REPO = Path(__file__).resolve().parents[2]
 _VOCABULARY_TEXT = (
@@ -58,16 +57,6 @@ def _source(folder: Path, name: str, title: str, date: str, body: str) -> Path:
     path = folder / name
     path.write_text(f"{title}\n\nPublished {date}\n\n{body}", encoding="utf-8")
     return path
-
-
-def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "build_tools", "ingest", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
-    )
 
 
 def test_the_same_share_as_check_decides() -> None:
