@@ -13,7 +13,6 @@ from build_tools.ingest.writer import Archive
 from tests.ingest.golden import VOCABULARY
 from tests.test_ingest import _run  # ingest through the CLI, as every ingest test does
 
-REPO = Path(__file__).resolve().parents[2]
 _VOCABULARY_TEXT = (
     "treaty council border trade minister talks reserve grain harbour tariff envoy pipeline summit "
     "sanctions export ferry census budget drought ceasefire railway bond refinery quota mission "
