@@ -5,13 +5,11 @@ article and how alike; ``--force`` writes it anyway. Exact duplicates keep their
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 
 from build_tools.checks.duplicates import DUPLICATE, near_duplicate_pairs
 from build_tools.ingest.writer import Archive
-from tests.ingest.golden import VOCABULARY
-from tests.test_ingest import _run  # ingest through the CLI, as every ingest test does
+from tests.test_ingest import _archive, _run  # an archive and ingest through the CLI, as the ingest tests do
 
 _VOCABULARY_TEXT = (
     "treaty council border trade minister talks reserve grain harbour tariff envoy pipeline summit "
@@ -42,14 +40,6 @@ def _edited(body: str, changes: int) -> str:
     for number in range(1, changes + 1):
         tokens[number * step] = "renewed"
     return " ".join(tokens)
-
-
-def _archive(tmp_path: Path) -> Path:
-    root = tmp_path / "archive"
-    (root / "articles").mkdir(parents=True)
-    shutil.copytree(VOCABULARY, root / "articles" / "vocabulary")
-    (root / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
-    return root
 
 
 def _source(folder: Path, name: str, title: str, date: str, body: str) -> Path:
