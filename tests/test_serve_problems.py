@@ -4,20 +4,12 @@ fixed and never reaches a built site."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from bench.serve import _free_port
 from build_tools.cli import main
-from tests.test_serve import fetch, wait_for
+from tests.test_serve import fetch, serving, wait_for
 
 pytestmark = pytest.mark.slow
-REPO = Path(__file__).resolve().parent.parent
 SOURCE = "articles/2025/2025-05-19-putin-and-the-talks.md"
 LINE = "![](2025-05-19-putin-and-the-talks/missing.png)"
 
@@ -30,21 +22,8 @@ def test_serve_shows_the_errors_of_an_edit_on_the_page_and_in_the_terminal(golde
         f"{SOURCE}:{line}: error: image: Expected alt text saying what the image shows but received none; "
         "write it between the brackets"
     )
-    port = _free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
-    log = golden_archive / "serve.log"
-    with log.open("w") as stream:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=golden_archive,
-            env=env,
-            stdout=stream,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}/articles/2025/putin-and-the-talks/"
-    home = f"http://127.0.0.1:{port}/"
-    try:
+    with serving(golden_archive) as (home, log):
+        url = home + "articles/2025/putin-and-the-talks/"
         wait_for(lambda: "Putin and the talks" in fetch(url))
         assert "admonition failure" not in fetch(url)
         article.write_text(good + f"\n{LINE}\n", "utf-8")
@@ -58,9 +37,6 @@ def test_serve_shows_the_errors_of_an_edit_on_the_page_and_in_the_terminal(golde
         wait_for(lambda: "Fixed while serving." in fetch(url))
         assert "admonition failure" not in fetch(url)
         assert "admonition failure" not in fetch(home)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     assert main(["build", "--root", str(golden_archive)]) == 0
     built = golden_archive / "site/articles/2025/putin-and-the-talks/index.html"
     assert "Fixed while serving." in built.read_text("utf-8")
